@@ -1,0 +1,9 @@
+//! Wasm-safe domain types shared by the browser and the server: the signed-in user, the error
+//! type server functions return, and (with the console work) the channel/event matrix and the
+//! validated inputs. Nothing here touches a database or the network.
+
+pub mod error;
+pub mod user;
+
+pub use error::AppError;
+pub use user::{CurrentUser, Email, Role};

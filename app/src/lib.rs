@@ -1,0 +1,89 @@
+//! The console: the HTML shell, the router, pages, components and server functions.
+//!
+//! Compiled twice: with `ssr` into the server binary (renders pages, runs server functions)
+//! and with `hydrate` into the WASM bundle (makes the rendered pages interactive).
+//! `domain` is compiled in both, so the browser pre-checks with the server's own rules.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Redirect, Route, Router, Routes},
+    path, SsrMode,
+};
+
+use crate::{
+    components::layout::ConsoleLayout,
+    pages::{
+        assets::{
+            apps::AppsPage, esme_binds::EsmeBindsPage, integrations::IntegrationsPage,
+            numbers::NumbersPage, services::ServicesPage,
+        },
+        login::LoginPage,
+        monitor::{dashboard::DashboardPage, deliveries::DeliveriesPage},
+        not_found::NotFoundPage,
+        setup::SetupPage,
+    },
+};
+
+/// The name cargo-leptos gives the JS, WASM and CSS bundles (`/pkg/<name>.*`).
+pub const OUTPUT_NAME: &str = "webhooks-console";
+
+/// The HTML document the server renders around [`App`].
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The router. Every page renders fully on the server before it is sent (`SsrMode::Async`),
+/// so the console works with JavaScript off; the WASM then takes over in place.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Set only in the browser, once the WASM has hydrated: tests wait for it before clicking.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css") />
+        <Title formatter=|page: String| format!("{page} · webhooks-console") />
+        <div id="root" data-hydrated=move || hydrated.get().to_string()>
+            <Router>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
+                        <Route
+                            path=path!("")
+                            view=|| view! { <Redirect path="/assets/integrations" /> }
+                        />
+                        <Route path=path!("/assets/services") view=ServicesPage />
+                        <Route path=path!("/assets/numbers") view=NumbersPage />
+                        <Route path=path!("/assets/apps") view=AppsPage />
+                        <Route path=path!("/assets/esme-binds") view=EsmeBindsPage />
+                        <Route path=path!("/assets/integrations") view=IntegrationsPage />
+                        <Route path=path!("/monitor/deliveries") view=DeliveriesPage />
+                        <Route path=path!("/monitor/dashboard") view=DashboardPage />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </div>
+    }
+}

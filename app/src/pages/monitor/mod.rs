@@ -1,0 +1,4 @@
+//! Monitor: what the dispatcher delivered.
+
+pub mod dashboard;
+pub mod deliveries;

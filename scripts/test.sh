@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Quick start, part 2: install what is missing, build the release binary once, then run every
+# test: the cargo tests (unit, store, HTTP, CLI) and the Playwright end-to-end tests in Debian's
+# chromium against that binary, copied alone into an empty folder.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+start=$(date +%s)
+scripts/build.sh
+. scripts/setup.sh
+
+echo "== cargo tests ==" >&2
+# --release reuses the dependencies the release binary was just built with.
+cargo test --release
+
+echo "== Playwright end-to-end tests ==" >&2
+(cd end2end && npx playwright test)
+
+echo "== all tests passed in $(( $(date +%s) - start ))s ==" >&2

@@ -1,0 +1,192 @@
+//! Command line: subcommands and the flags of CONTRACT §1, each with its env var and default.
+//!
+//! Only the env vars named here are read. Bad flags end the process with one line on stderr and
+//! exit code 2 (see [`parse`]); `--help` keeps clap's full text.
+
+use std::{ffi::OsString, net::SocketAddr};
+
+use clap::{error::ErrorKind, Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "webhooks-console",
+    version,
+    about = "Admin console and delivery engine for outbound webhooks.",
+    long_about = "Admin console and delivery engine for outbound webhooks: one binary serving \
+                  the console, the REST API and the dispatcher.\n\nWith no subcommand, `serve` runs."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Flags accepted before or after the subcommand.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Address (IP:port) the console, the APIs and /metrics are served on.
+    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    pub listen: SocketAddr,
+
+    /// Database: `sqlite://PATH` (the file and its folder are created).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/webhooks.db",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: String,
+
+    /// Email of the administrator to create at start when the database has no user.
+    #[arg(long, env = "ADMIN_EMAIL", global = true, requires = "admin_password")]
+    pub admin_email: Option<String>,
+
+    /// Password of that administrator (at least 10 characters).
+    #[arg(
+        long,
+        env = "ADMIN_PASSWORD",
+        global = true,
+        requires = "admin_email",
+        hide_env_values = true
+    )]
+    pub admin_password: Option<String>,
+
+    /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
+    #[arg(long, default_value = "info", global = true)]
+    pub log: String,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the console, the APIs and the dispatcher (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Manage API keys for `/api/v1`.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key and print it (only its hash is stored: it cannot be shown again).
+    Create {
+        /// What the key is for, e.g. the system that will use it.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// How parsing ended when it did not produce a [`Cli`].
+#[derive(Debug, PartialEq, Eq)]
+pub enum ParseOutcome {
+    /// `--help` or `--version`: print this on stdout and exit 0.
+    Info(String),
+    /// A usage error, as one line for stderr (exit 2).
+    Usage(String),
+}
+
+/// Parses `args` (including the program name).
+pub fn parse<I, T>(args: I) -> Result<Cli, ParseOutcome>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    Cli::try_parse_from(args).map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            ParseOutcome::Info(e.render().to_string())
+        }
+        _ => {
+            // clap renders "error: …", a blank line, tips and usage; keep the first line only.
+            let rendered = e.render().to_string();
+            let line = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: invalid arguments");
+            ParseOutcome::Usage(line.trim().to_owned())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(args: &[&str]) -> Cli {
+        parse(std::iter::once("webhooks-console").chain(args.iter().copied()))
+            .unwrap_or_else(|e| panic!("{args:?} should parse: {e:?}"))
+    }
+
+    fn err(args: &[&str]) -> ParseOutcome {
+        parse(std::iter::once("webhooks-console").chain(args.iter().copied())).unwrap_err()
+    }
+
+    #[test]
+    fn no_arguments_means_serve_with_the_contract_defaults() {
+        // The env vars of the contract must not leak in from the test environment.
+        for var in ["LISTEN_ADDR", "DATABASE_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD"] {
+            assert!(std::env::var_os(var).is_none(), "{var} is set in the test environment");
+        }
+        let cli = ok(&[]);
+        assert!(cli.command.is_none());
+        assert_eq!(cli.global.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.global.database_url, "sqlite://data/webhooks.db");
+        assert_eq!(cli.global.admin_email, None);
+    }
+
+    #[test]
+    fn global_flags_work_before_and_after_the_subcommand() {
+        let before = ok(&["--listen", "127.0.0.1:4000", "migrate"]);
+        let after = ok(&["migrate", "--listen", "127.0.0.1:4000"]);
+        assert_eq!(before.global.listen, after.global.listen);
+        assert!(matches!(after.command, Some(Command::Migrate)));
+    }
+
+    #[test]
+    fn api_key_create_takes_a_name() {
+        let cli = ok(&["api-key", "create", "--name", "billing"]);
+        match cli.command {
+            Some(Command::ApiKey(ApiKeyCommand::Create { name })) => assert_eq!(name, "billing"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_flag_is_one_line() {
+        match err(&["--no-such-flag"]) {
+            ParseOutcome::Usage(line) => {
+                assert!(line.contains("--no-such-flag"), "{line}");
+                assert!(!line.contains('\n'));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_listen_address_is_refused() {
+        assert!(matches!(err(&["--listen", "nowhere"]), ParseOutcome::Usage(_)));
+    }
+
+    #[test]
+    fn admin_email_without_password_is_refused() {
+        assert!(matches!(err(&["--admin-email", "a@example.com"]), ParseOutcome::Usage(_)));
+    }
+
+    #[test]
+    fn help_lists_every_flag_with_its_env_var_and_default() {
+        let ParseOutcome::Info(help) = err(&["--help"]) else { panic!("help expected") };
+        for needle in [
+            "--listen",
+            "LISTEN_ADDR",
+            "127.0.0.1:3000",
+            "--database-url",
+            "DATABASE_URL",
+            "sqlite://data/webhooks.db",
+            "--admin-email",
+            "ADMIN_EMAIL",
+            "--admin-password",
+            "ADMIN_PASSWORD",
+        ] {
+            assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! webhooks-console, the server side: configuration, storage, authentication, the REST API,
+//! the web routes around the Leptos console, and (to come) the dispatcher.
+
+pub mod auth;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod rest;
+pub mod startup;
+pub mod state;
+pub mod store;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,151 @@
+//! Builds the application from a [`Config`]: opens and migrates the store, makes sure there is
+//! a way to sign in, binds the listener, and assembles the router.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use app::{shell, App, OUTPUT_NAME};
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+
+use crate::{
+    auth::{password, session, setup::SetupToken, token},
+    config::Config,
+    rest,
+    state::AppState,
+    store::{self, NewUser, OpenError, Store},
+    telemetry,
+    web::{assets, auth_forms, ops},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The database cannot be used (exit code 2).
+    #[error(transparent)]
+    Database(#[from] OpenError),
+    /// The listen address cannot be used (exit code 2).
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot create the administrator: {0}")]
+    Admin(String),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let store = store::open(&config.database).await?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartError::Listen { addr: config.listen, source })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
+        let setup = Arc::new(SetupToken::new(ensure_first_user(&config, store.as_ref(), addr).await?));
+        let state = AppState {
+            leptos_options: leptos_options(addr),
+            config: Arc::new(config),
+            store,
+            setup,
+            metrics: telemetry::metrics_handle(),
+        };
+        let router = router(state.clone());
+        Ok(Application { listener, router, state })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.state.store.clone()
+    }
+
+    /// Serves until Ctrl-C / SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+/// Creates the `--admin-email` administrator if there is no user yet, or, with no user and no
+/// such flag, returns the one-time setup token (and logs its link).
+async fn ensure_first_user(config: &Config, store: &dyn Store, addr: SocketAddr) -> Result<Option<String>, StartError> {
+    if let Some(admin) = &config.admin {
+        let hash = password::hash(admin.password.clone()).await.map_err(|e| StartError::Admin(e.to_string()))?;
+        let new = NewUser { email: admin.email.clone(), password_hash: hash, role: app::domain::Role::Admin };
+        match store.insert_first_user(new).await.map_err(|e| StartError::Admin(e.to_string()))? {
+            Some(user) => tracing::info!(email = %user.email, "administrator created"),
+            None => tracing::info!("users exist already: --admin-email is ignored"),
+        }
+        return Ok(None);
+    }
+    let users = store.count_users().await.map_err(|e| StartError::Admin(e.to_string()))?;
+    if users > 0 {
+        return Ok(None);
+    }
+    let token = token::random_token();
+    tracing::warn!("no user exists yet: create the administrator at http://{addr}/setup?token={token}");
+    Ok(Some(token))
+}
+
+/// Leptos settings, built here rather than read from `LEPTOS_*` env vars: the binary reads only
+/// the env vars of its own flags.
+fn leptos_options(addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let context_state = state.clone();
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/auth/login", post(auth_forms::login))
+        .route("/auth/logout", post(auth_forms::logout))
+        .route("/auth/setup", post(auth_forms::setup))
+        .nest("/api/v1", rest::router(state.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.store.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(assets::serve)
+        .layer(middleware::from_fn_with_state(state.clone(), session::require_session))
+        .layer(middleware::from_fn(telemetry::track_http))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

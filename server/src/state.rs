@@ -1,0 +1,18 @@
+//! What every request handler can reach.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use metrics_exporter_prometheus::PrometheusHandle;
+
+use crate::{auth::setup::SetupToken, config::Config, store::Store};
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub store: Arc<dyn Store>,
+    pub setup: Arc<SetupToken>,
+    pub metrics: PrometheusHandle,
+}

@@ -1,0 +1,283 @@
+//! The SQLite implementation of [`Store`]: one file, WAL mode (readers never block the
+//! writer), a busy timeout so concurrent writers wait instead of failing, foreign keys on.
+
+use std::{path::Path, str::FromStr as _, time::Duration};
+
+use app::domain::{CurrentUser, Email, Role};
+use async_trait::async_trait;
+use sqlx::{
+    migrate::Migrator,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    Row as _, SqlitePool,
+};
+
+use super::{now_millis, ApiKey, Millis, NewUser, OpenError, Store, StoreError, UserCredentials};
+
+static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    pub async fn open(path: &Path) -> Result<Self, OpenError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|source| OpenError::Folder { path: dir.display().to_string(), source })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL only risks the last transactions on power loss, not corruption.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(OpenError::Connect)?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// For tests: a store on an explicit URL (e.g. a temp file).
+    pub async fn open_url(url: &str) -> Result<Self, OpenError> {
+        let options = SqliteConnectOptions::from_str(url).map_err(OpenError::Connect)?;
+        Self::open(options.get_filename()).await
+    }
+}
+
+/// Maps a unique-constraint failure to [`StoreError::Conflict`] named `rule`.
+fn unique(rule: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(rule),
+        _ => StoreError::Database(e),
+    }
+}
+
+fn db(e: sqlx::Error) -> StoreError {
+    StoreError::Database(e)
+}
+
+fn user_from(id: i64, email: String, role: &str) -> Result<CurrentUser, StoreError> {
+    let role = Role::parse(role).ok_or_else(|| {
+        StoreError::Database(sqlx::Error::Decode(format!("unknown role {role:?}").into()))
+    })?;
+    Ok(CurrentUser { id: id.to_string(), email, role })
+}
+
+fn parse_id(id: &str) -> i64 {
+    // Ids come from our own rows; an unparsable one simply matches nothing.
+    id.parse().unwrap_or(-1)
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR.run(&self.pool).await.map_err(StoreError::Migrate)
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(db)
+    }
+
+    async fn count_users(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await.map_err(db)
+    }
+
+    async fn insert_first_user(&self, new: NewUser) -> Result<Option<CurrentUser>, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO users (email, password_hash, role, created_at)
+             SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM users)
+             RETURNING id",
+        )
+        .bind(new.email.as_str())
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(now_millis())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unique("users_email"))?;
+        row.map(|r| user_from(r.get("id"), new.email.as_str().to_owned(), new.role.as_str())).transpose()
+    }
+
+    async fn insert_user(&self, new: NewUser) -> Result<CurrentUser, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4)
+             RETURNING id",
+        )
+        .bind(new.email.as_str())
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(now_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unique("users_email"))?;
+        user_from(id, new.email.as_str().to_owned(), new.role.as_str())
+    }
+
+    async fn find_user_credentials(&self, email: &Email) -> Result<Option<UserCredentials>, StoreError> {
+        let row = sqlx::query("SELECT id, email, role, password_hash FROM users WHERE email = ?1")
+            .bind(email.as_str())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        row.map(|r| {
+            Ok(UserCredentials {
+                user: user_from(r.get("id"), r.get("email"), r.get("role"))?,
+                password_hash: r.get("password_hash"),
+            })
+        })
+        .transpose()
+    }
+
+    async fn insert_session(&self, token_hash: &str, user_id: &str, expires_at: Millis) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+            .bind(token_hash)
+            .bind(parse_id(user_id))
+            .bind(now_millis())
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db)
+    }
+
+    async fn find_session_user(&self, token_hash: &str, now: Millis) -> Result<Option<CurrentUser>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.map(|r| user_from(r.get("id"), r.get("email"), r.get("role"))).transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db)
+    }
+
+    async fn delete_expired_sessions(&self, now: Millis) -> Result<u64, StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(db)
+    }
+
+    async fn insert_api_key(&self, name: &str, key_hash: &str, prefix: &str) -> Result<ApiKey, StoreError> {
+        let created_at = now_millis();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_keys (name, key_hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+        )
+        .bind(name)
+        .bind(key_hash)
+        .bind(prefix)
+        .bind(created_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unique("api_keys_key_hash"))?;
+        Ok(ApiKey { id: id.to_string(), name: name.to_owned(), prefix: prefix.to_owned(), created_at })
+    }
+
+    async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, name, prefix, created_at FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL",
+        )
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| ApiKey {
+            id: r.get::<i64, _>("id").to_string(),
+            name: r.get("name"),
+            prefix: r.get("prefix"),
+            created_at: r.get("created_at"),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fresh database file per test.
+    async fn store() -> (SqliteStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("nested/test.db")).await.unwrap();
+        store.migrate().await.unwrap();
+        (store, dir)
+    }
+
+    fn new_user(email: &str) -> NewUser {
+        NewUser { email: Email::parse(email).unwrap(), password_hash: "$argon2id$fake".into(), role: Role::Admin }
+    }
+
+    #[tokio::test]
+    async fn opening_creates_the_folder_and_migrating_twice_is_harmless() {
+        let (store, dir) = store().await;
+        assert!(dir.path().join("nested/test.db").exists());
+        store.migrate().await.unwrap();
+        assert_eq!(store.count_users().await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn the_first_user_is_created_only_once() {
+        let (store, _dir) = store().await;
+        let first = store.insert_first_user(new_user("a@example.com")).await.unwrap();
+        assert!(first.is_some());
+        let second = store.insert_first_user(new_user("b@example.com")).await.unwrap();
+        assert!(second.is_none());
+        assert_eq!(store.count_users().await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_second_account_with_the_same_email_is_a_conflict() {
+        let (store, _dir) = store().await;
+        store.insert_user(new_user("a@example.com")).await.unwrap();
+        let err = store.insert_user(new_user("A@Example.com")).await.unwrap_err();
+        assert!(matches!(err, StoreError::Conflict("users_email")), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn credentials_are_found_by_normalised_email() {
+        let (store, _dir) = store().await;
+        let user = store.insert_user(new_user("ada@example.com")).await.unwrap();
+        let found = store.find_user_credentials(&Email::parse("ADA@example.com").unwrap()).await.unwrap().unwrap();
+        assert_eq!(found.user, user);
+        assert_eq!(found.password_hash, "$argon2id$fake");
+        assert!(store.find_user_credentials(&Email::parse("bob@example.com").unwrap()).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn sessions_expire_and_can_be_deleted() {
+        let (store, _dir) = store().await;
+        let user = store.insert_user(new_user("a@example.com")).await.unwrap();
+        store.insert_session("live", &user.id, 2_000).await.unwrap();
+        store.insert_session("old", &user.id, 1_000).await.unwrap();
+        assert_eq!(store.find_session_user("live", 1_500).await.unwrap(), Some(user.clone()));
+        assert_eq!(store.find_session_user("old", 1_500).await.unwrap(), None);
+        assert_eq!(store.delete_expired_sessions(1_500).await.unwrap(), 1);
+        store.delete_session("live").await.unwrap();
+        assert_eq!(store.find_session_user("live", 1_500).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn api_keys_are_found_by_hash_only() {
+        let (store, _dir) = store().await;
+        let key = store.insert_api_key("billing", "hash-1", "whk_abcd").await.unwrap();
+        assert_eq!(store.find_api_key("hash-1").await.unwrap(), Some(key));
+        assert_eq!(store.find_api_key("hash-2").await.unwrap(), None);
+    }
+}

@@ -1,0 +1,154 @@
+//! `POST /auth/login`, `/auth/logout`, `/auth/setup`: the targets of the plain HTML forms on
+//! `/login`, in the header, and on `/setup`. They answer with redirects, so they behave the
+//! same with JavaScript on or off; failures go back to the form with a code in the query.
+
+use app::domain::{Email, Role};
+use axum::{
+    extract::State,
+    response::{IntoResponse, Redirect, Response},
+    Form,
+};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+
+use crate::{
+    auth::{password, session},
+    state::AppState,
+    store::NewUser,
+};
+
+const HOME: &str = "/assets/integrations";
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn to(path: &str, query: &[(&str, &str)]) -> Response {
+    let q = serde_urlencoded::to_string(query).unwrap_or_default();
+    Redirect::to(&format!("{path}?{q}")).into_response()
+}
+
+/// Only a path on this site is followed after sign-in (no `//host` or `\\host` open redirect).
+fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local && !next.starts_with("/auth/") && !next.starts_with("/login") {
+        next
+    } else {
+        HOME
+    }
+}
+
+pub async fn login(State(state): State<AppState>, jar: CookieJar, Form(form): Form<LoginForm>) -> Response {
+    let next = form.next.as_str();
+    if form.email.trim().is_empty() || form.password.is_empty() {
+        return to("/login", &[("error", "missing"), ("email", form.email.trim()), ("next", next)]);
+    }
+    let invalid = || to("/login", &[("error", "invalid"), ("email", form.email.trim()), ("next", next)]);
+    let credentials = match Email::parse(&form.email) {
+        Ok(email) => match state.store.find_user_credentials(&email).await {
+            Ok(c) => c,
+            Err(e) => return internal(e),
+        },
+        Err(_) => None,
+    };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    match password::verify(form.password, stored).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::info!("sign-in refused");
+            return invalid();
+        }
+        Err(e) => return internal(e),
+    }
+    let Some(credentials) = credentials else { return invalid() };
+    match session::start(state.store.as_ref(), &credentials.user.id).await {
+        Ok(cookie) => {
+            tracing::info!(user_id = %credentials.user.id, "signed in");
+            (jar.add(cookie), Redirect::to(safe_next(next))).into_response()
+        }
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
+    match session::end(state.store.as_ref(), jar).await {
+        Ok(jar) => (jar, Redirect::to("/login?notice=signed-out")).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn setup(State(state): State<AppState>, jar: CookieJar, Form(form): Form<SetupForm>) -> Response {
+    match state.store.count_users().await {
+        Ok(0) => {}
+        Ok(_) => return Redirect::to("/login?notice=setup-done").into_response(),
+        Err(e) => return internal(e),
+    }
+    let back = |code: &str| to("/setup", &[("token", form.token.as_str()), ("email", form.email.trim()), ("error", code)]);
+    if !state.setup.matches(&form.token) {
+        return back("token");
+    }
+    let Ok(email) = Email::parse(&form.email) else { return back("email") };
+    if form.password.chars().count() < password::MIN_LEN {
+        return back("password");
+    }
+    if form.password != form.confirm {
+        return back("mismatch");
+    }
+    let hash = match password::hash(form.password).await {
+        Ok(h) => h,
+        Err(e) => return internal(e),
+    };
+    let created = state.store.insert_first_user(NewUser { email, password_hash: hash, role: Role::Admin }).await;
+    let user = match created {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to("/login?notice=setup-done").into_response(),
+        Err(e) => return internal(e),
+    };
+    state.setup.consume();
+    tracing::info!(user_id = %user.id, "first administrator created through the setup link");
+    match session::start(state.store.as_ref(), &user.id).await {
+        Ok(cookie) => (jar.add(cookie), Redirect::to(HOME)).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+fn internal(e: impl std::fmt::Debug) -> Response {
+    let reference = crate::auth::token::random_token()[..8].to_owned();
+    tracing::error!(%reference, error = ?e, "sign-in handler failed");
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        format!("Something went wrong on the server (reference {reference})."),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/monitor/deliveries?status=failed"), "/monitor/deliveries?status=failed");
+        for bad in ["", "https://evil.example", "//evil.example", "/\\evil.example", "/auth/logout", "/login"] {
+            assert_eq!(safe_next(bad), super::HOME, "{bad}");
+        }
+    }
+}

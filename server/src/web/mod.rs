@@ -1,0 +1,6 @@
+//! Plain HTTP routes beside the Leptos pages: the sign-in/out and setup form handlers, the
+//! embedded static bundle, health and metrics.
+
+pub mod assets;
+pub mod auth_forms;
+pub mod ops;

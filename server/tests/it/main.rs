@@ -1,0 +1,9 @@
+//! Integration tests: the real application on a random port, a fresh SQLite file per test,
+//! driven over HTTP; and the real binary for the command line. One test binary for all.
+
+mod helpers;
+
+mod api_auth;
+mod binary;
+mod browser_session;
+mod ops;
