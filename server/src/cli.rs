@@ -26,7 +26,12 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Address (IP:port) the console, the APIs and /metrics are served on.
-    #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LISTEN_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Database: `sqlite://PATH` (the file and its folder are created).
@@ -101,7 +106,10 @@ where
         _ => {
             // clap renders "error: …", a blank line, tips and usage; keep the first line only.
             let rendered = e.render().to_string();
-            let line = rendered.lines().find(|l| !l.trim().is_empty()).unwrap_or("error: invalid arguments");
+            let line = rendered
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("error: invalid arguments");
             ParseOutcome::Usage(line.trim().to_owned())
         }
     })
@@ -123,8 +131,16 @@ mod tests {
     #[test]
     fn no_arguments_means_serve_with_the_contract_defaults() {
         // The env vars of the contract must not leak in from the test environment.
-        for var in ["LISTEN_ADDR", "DATABASE_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD"] {
-            assert!(std::env::var_os(var).is_none(), "{var} is set in the test environment");
+        for var in [
+            "LISTEN_ADDR",
+            "DATABASE_URL",
+            "ADMIN_EMAIL",
+            "ADMIN_PASSWORD",
+        ] {
+            assert!(
+                std::env::var_os(var).is_none(),
+                "{var} is set in the test environment"
+            );
         }
         let cli = ok(&[]);
         assert!(cli.command.is_none());
@@ -163,17 +179,25 @@ mod tests {
 
     #[test]
     fn a_bad_listen_address_is_refused() {
-        assert!(matches!(err(&["--listen", "nowhere"]), ParseOutcome::Usage(_)));
+        assert!(matches!(
+            err(&["--listen", "nowhere"]),
+            ParseOutcome::Usage(_)
+        ));
     }
 
     #[test]
     fn admin_email_without_password_is_refused() {
-        assert!(matches!(err(&["--admin-email", "a@example.com"]), ParseOutcome::Usage(_)));
+        assert!(matches!(
+            err(&["--admin-email", "a@example.com"]),
+            ParseOutcome::Usage(_)
+        ));
     }
 
     #[test]
     fn help_lists_every_flag_with_its_env_var_and_default() {
-        let ParseOutcome::Info(help) = err(&["--help"]) else { panic!("help expected") };
+        let ParseOutcome::Info(help) = err(&["--help"]) else {
+            panic!("help expected")
+        };
         for needle in [
             "--listen",
             "LISTEN_ADDR",

@@ -33,14 +33,20 @@ impl FromStr for DatabaseUrl {
     type Err = ConfigError;
 
     fn from_str(url: &str) -> Result<Self, Self::Err> {
-        if let Some(rest) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             let path = rest.split('?').next().unwrap_or_default();
             if path.is_empty() || path == ":memory:" {
                 return Err(ConfigError::Database(
                     "give a file path, e.g. sqlite://data/webhooks.db".into(),
                 ));
             }
-            return Ok(DatabaseUrl::Sqlite { url: url.to_owned(), path: PathBuf::from(path) });
+            return Ok(DatabaseUrl::Sqlite {
+                url: url.to_owned(),
+                path: PathBuf::from(path),
+            });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Err(ConfigError::Database(
@@ -60,7 +66,10 @@ pub struct AdminSeed {
 
 impl std::fmt::Debug for AdminSeed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdminSeed").field("email", &self.email).field("password", &"<redacted>").finish()
+        f.debug_struct("AdminSeed")
+            .field("email", &self.email)
+            .field("password", &"<redacted>")
+            .finish()
     }
 }
 
@@ -80,11 +89,18 @@ impl Config {
                 if password.chars().count() < crate::auth::password::MIN_LEN {
                     return Err(ConfigError::AdminPasswordTooShort);
                 }
-                Some(AdminSeed { email, password: password.clone() })
+                Some(AdminSeed {
+                    email,
+                    password: password.clone(),
+                })
             }
             _ => None,
         };
-        Ok(Config { listen: args.listen, database: args.database_url.parse()?, admin })
+        Ok(Config {
+            listen: args.listen,
+            database: args.database_url.parse()?,
+            admin,
+        })
     }
 }
 
@@ -95,7 +111,13 @@ mod tests {
     #[test]
     fn sqlite_urls_give_their_file_path() {
         let db: DatabaseUrl = "sqlite://data/webhooks.db".parse().unwrap();
-        assert_eq!(db, DatabaseUrl::Sqlite { url: "sqlite://data/webhooks.db".into(), path: "data/webhooks.db".into() });
+        assert_eq!(
+            db,
+            DatabaseUrl::Sqlite {
+                url: "sqlite://data/webhooks.db".into(),
+                path: "data/webhooks.db".into()
+            }
+        );
         let abs: DatabaseUrl = "sqlite:///tmp/x.db?mode=rwc".parse().unwrap();
         let DatabaseUrl::Sqlite { path, .. } = abs;
         assert_eq!(path, PathBuf::from("/tmp/x.db"));
@@ -103,7 +125,13 @@ mod tests {
 
     #[test]
     fn other_databases_are_refused_with_a_reason() {
-        for url in ["mysql://x", "", "sqlite://", "sqlite::memory:", "postgres://u@h/db"] {
+        for url in [
+            "mysql://x",
+            "",
+            "sqlite://",
+            "sqlite::memory:",
+            "postgres://u@h/db",
+        ] {
             let e = url.parse::<DatabaseUrl>().unwrap_err();
             assert!(e.to_string().starts_with("--database-url: "), "{url}: {e}");
         }

@@ -19,7 +19,10 @@ fn main() -> ExitCode {
     if let Err(e) = telemetry::init_logging(&cli.global.log) {
         return commands::fail(commands::USAGE, &e);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return commands::fail(1, &e),
     };

@@ -20,7 +20,7 @@ use crate::{
     state::AppState,
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{assets, auth_forms, ops},
+    web::{auth_forms, fallback, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +30,10 @@ pub enum StartError {
     Database(#[from] OpenError),
     /// The listen address cannot be used (exit code 2).
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot create the administrator: {0}")]
     Admin(String),
 }
@@ -44,11 +47,20 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
         let store = store::open(&config.database).await?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| StartError::Listen { addr: config.listen, source })?;
-        let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: config.listen, source })?;
-        let setup = Arc::new(SetupToken::new(ensure_first_user(&config, store.as_ref(), addr).await?));
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+        let setup = Arc::new(SetupToken::new(
+            ensure_first_user(&config, store.as_ref(), addr).await?,
+        ));
         let state = AppState {
             leptos_options: leptos_options(addr),
             config: Arc::new(config),
@@ -57,12 +69,18 @@ impl Application {
             metrics: telemetry::metrics_handle(),
         };
         let router = router(state.clone());
-        Ok(Application { listener, router, state })
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
     }
 
     /// The address actually bound (useful with port 0).
     pub fn addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn store(&self) -> Arc<dyn Store> {
@@ -72,28 +90,49 @@ impl Application {
     /// Serves until Ctrl-C / SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
 /// Creates the `--admin-email` administrator if there is no user yet, or, with no user and no
 /// such flag, returns the one-time setup token (and logs its link).
-async fn ensure_first_user(config: &Config, store: &dyn Store, addr: SocketAddr) -> Result<Option<String>, StartError> {
+async fn ensure_first_user(
+    config: &Config,
+    store: &dyn Store,
+    addr: SocketAddr,
+) -> Result<Option<String>, StartError> {
     if let Some(admin) = &config.admin {
-        let hash = password::hash(admin.password.clone()).await.map_err(|e| StartError::Admin(e.to_string()))?;
-        let new = NewUser { email: admin.email.clone(), password_hash: hash, role: app::domain::Role::Admin };
-        match store.insert_first_user(new).await.map_err(|e| StartError::Admin(e.to_string()))? {
+        let hash = password::hash(admin.password.clone())
+            .await
+            .map_err(|e| StartError::Admin(e.to_string()))?;
+        let new = NewUser {
+            email: admin.email.clone(),
+            password_hash: hash,
+            role: app::domain::Role::Admin,
+        };
+        match store
+            .insert_first_user(new)
+            .await
+            .map_err(|e| StartError::Admin(e.to_string()))?
+        {
             Some(user) => tracing::info!(email = %user.email, "administrator created"),
             None => tracing::info!("users exist already: --admin-email is ignored"),
         }
         return Ok(None);
     }
-    let users = store.count_users().await.map_err(|e| StartError::Admin(e.to_string()))?;
+    let users = store
+        .count_users()
+        .await
+        .map_err(|e| StartError::Admin(e.to_string()))?;
     if users > 0 {
         return Ok(None);
     }
     let token = token::random_token();
-    tracing::warn!("no user exists yet: create the administrator at http://{addr}/setup?token={token}");
+    tracing::warn!(
+        "no user exists yet: create the administrator at http://{addr}/setup?token={token}"
+    );
     Ok(Some(token))
 }
 
@@ -122,13 +161,21 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.store.clone()),
+            move || provide_server_context(&context_state),
             move || shell(options.clone()),
         )
-        .fallback(assets::serve)
-        .layer(middleware::from_fn_with_state(state.clone(), session::require_session))
+        .fallback(fallback::fallback)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::require_session,
+        ))
         .layer(middleware::from_fn(telemetry::track_http))
         .with_state(state)
+}
+
+/// What server functions and pages find in their Leptos context.
+pub fn provide_server_context(state: &AppState) {
+    provide_context(state.store.clone());
 }
 
 async fn shutdown_signal() {
@@ -137,7 +184,8 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

@@ -9,7 +9,11 @@ use tracing_subscriber::EnvFilter;
 /// Sends logs to stderr with the given filter (e.g. `info`).
 pub fn init_logging(filter: &str) -> Result<(), String> {
     let filter = EnvFilter::try_new(filter).map_err(|e| format!("--log: {e}"))?;
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init().ok();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init()
+        .ok();
     Ok(())
 }
 
@@ -19,14 +23,22 @@ pub fn metrics_handle() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let recorder = PrometheusBuilder::new()
-                .set_buckets(&[0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
+                .set_buckets(&[
+                    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+                ])
                 .expect("static bucket list is valid")
                 .build_recorder();
             let handle = recorder.handle();
             // Fails only if another recorder was installed first; ours then simply stays unused.
             let _ = metrics::set_global_recorder(recorder);
-            metrics::describe_counter!("http_requests_total", "HTTP requests served, by method, area and status");
-            metrics::describe_histogram!("http_request_duration_seconds", "Time to produce a response");
+            metrics::describe_counter!(
+                "http_requests_total",
+                "HTTP requests served, by method, area and status"
+            );
+            metrics::describe_histogram!(
+                "http_request_duration_seconds",
+                "Time to produce a response"
+            );
             handle
         })
         .clone()

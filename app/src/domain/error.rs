@@ -59,7 +59,10 @@ mod tests {
     #[test]
     fn validation_message_is_found_only_for_its_own_field() {
         let e = AppError::validation("url", "Use an https:// URL.");
-        assert_eq!(e.message_for("url").as_deref(), Some("Use an https:// URL."));
+        assert_eq!(
+            e.message_for("url").as_deref(),
+            Some("Use an https:// URL.")
+        );
         assert_eq!(e.message_for("name"), None);
     }
 }

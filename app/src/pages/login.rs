@@ -46,7 +46,7 @@ pub fn LoginPage() -> impl IntoView {
                         type="email"
                         autocomplete="username"
                         required
-                        prop:value=email
+                        value=email
                     />
                 </div>
                 <div class="field">
@@ -59,7 +59,7 @@ pub fn LoginPage() -> impl IntoView {
                         required
                     />
                 </div>
-                <input type="hidden" name="next" prop:value=next />
+                <input type="hidden" name="next" value=next />
                 <button type="submit" class="btn btn-primary btn-block">"Sign in"</button>
             </form>
         </div>

@@ -36,10 +36,10 @@ pub fn SetupPage() -> impl IntoView {
                     "This account manages the console. The setup link stops working once it exists."
                 </p>
                 {move || error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                <input type="hidden" name="token" prop:value=token />
+                <input type="hidden" name="token" value=token />
                 <div class="field">
                     <label for="setup-email">"Email"</label>
-                    <input id="setup-email" name="email" type="email" required prop:value=email />
+                    <input id="setup-email" name="email" type="email" required value=email />
                 </div>
                 <div class="field">
                     <label for="setup-password">"Password"</label>

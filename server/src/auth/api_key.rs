@@ -19,7 +19,9 @@ pub const PREFIX: &str = "whk_";
 pub async fn create(store: &dyn Store, name: &str) -> Result<(String, ApiKey), StoreError> {
     let key = format!("{PREFIX}{}", super::token::random_token());
     let shown_prefix: String = key.chars().take(PREFIX.len() + 6).collect();
-    let record = store.insert_api_key(name, &super::token::hash(&key), &shown_prefix).await?;
+    let record = store
+        .insert_api_key(name, &super::token::hash(&key), &shown_prefix)
+        .await?;
     Ok((key, record))
 }
 
@@ -28,12 +30,19 @@ pub async fn create(store: &dyn Store, name: &str) -> Result<(String, ApiKey), S
 pub struct ApiCaller(pub ApiKey);
 
 /// Middleware for `/api/v1`: 401 with a JSON error unless a valid key is presented.
-pub async fn require_api_key(State(store): State<Arc<dyn Store>>, mut req: Request, next: Next) -> Response {
+pub async fn require_api_key(
+    State(store): State<Arc<dyn Store>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
     let Some(key) = presented.filter(|k| !k.is_empty()) else {
         return unauthorized("Send an API key as `Authorization: Bearer <key>`.");
@@ -46,7 +55,10 @@ pub async fn require_api_key(State(store): State<Arc<dyn Store>>, mut req: Reque
         Ok(None) => unauthorized("This API key is not valid."),
         Err(e) => {
             tracing::error!(error = ?e, "API key lookup failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"error": "The database is unavailable; try again."})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"error": "The database is unavailable; try again."})),
+            )
                 .into_response()
         }
     }

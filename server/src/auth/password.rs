@@ -41,7 +41,9 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Pa
             None => dummy_hash(),
         };
         let ok = match PasswordHash::new(stored_ref) {
-            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
             Err(_) => false,
         };
         ok && stored.is_some()
@@ -63,8 +65,12 @@ mod tests {
     async fn a_hash_verifies_its_password_and_nothing_else() {
         let h = hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"), "{h}");
-        assert!(verify("correct horse battery".into(), Some(h.clone())).await.unwrap());
-        assert!(!verify("correct horse batterY".into(), Some(h)).await.unwrap());
+        assert!(verify("correct horse battery".into(), Some(h.clone()))
+            .await
+            .unwrap());
+        assert!(!verify("correct horse batterY".into(), Some(h))
+            .await
+            .unwrap());
     }
 
     #[tokio::test]
@@ -81,6 +87,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_corrupt_stored_hash_does_not_verify() {
-        assert!(!verify("x".repeat(12), Some("not-a-phc-string".into())).await.unwrap());
+        assert!(!verify("x".repeat(12), Some("not-a-phc-string".into()))
+            .await
+            .unwrap());
     }
 }

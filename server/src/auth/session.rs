@@ -26,7 +26,13 @@ pub async fn start(store: &dyn Store, user_id: &str) -> Result<Cookie<'static>, 
     let now = now_millis();
     // Housekeeping on sign-in keeps the table small without a timer.
     store.delete_expired_sessions(now).await?;
-    store.insert_session(&super::token::hash(&token), user_id, now + LIFETIME.num_milliseconds()).await?;
+    store
+        .insert_session(
+            &super::token::hash(&token),
+            user_id,
+            now + LIFETIME.num_milliseconds(),
+        )
+        .await?;
     Ok(Cookie::build((COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -38,7 +44,9 @@ pub async fn start(store: &dyn Store, user_id: &str) -> Result<Cookie<'static>, 
 /// Ends the session in `jar` (if any); returns the jar with the cookie removed.
 pub async fn end(store: &dyn Store, jar: CookieJar) -> Result<CookieJar, StoreError> {
     if let Some(cookie) = jar.get(COOKIE) {
-        store.delete_session(&super::token::hash(cookie.value())).await?;
+        store
+            .delete_session(&super::token::hash(cookie.value()))
+            .await?;
     }
     Ok(jar.remove(Cookie::build(COOKIE).path("/")))
 }
@@ -50,8 +58,10 @@ fn time_from(d: chrono::Duration) -> time::Duration {
 /// Paths anyone may reach: sign-in and setup, their form handlers, health, metrics, the
 /// static bundle, and the REST API (which has its own API-key check).
 fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/setup" | "/healthz" | "/metrics" | "/favicon.ico")
-        || path.starts_with("/auth/")
+    matches!(
+        path,
+        "/login" | "/setup" | "/healthz" | "/metrics" | "/favicon.ico"
+    ) || path.starts_with("/auth/")
         || path.starts_with("/pkg/")
         || path == "/api/v1"
         || path.starts_with("/api/v1/")
@@ -62,7 +72,12 @@ fn is_server_fn(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
-pub async fn require_session(State(state): State<AppState>, jar: CookieJar, mut req: Request, next: Next) -> Response {
+pub async fn require_session(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let path = req.uri().path().to_owned();
     if path == "/setup" {
         return match state.store.count_users().await {
@@ -75,7 +90,12 @@ pub async fn require_session(State(state): State<AppState>, jar: CookieJar, mut 
         return next.run(req).await;
     }
     let user = match jar.get(COOKIE) {
-        Some(c) => state.store.find_session_user(&super::token::hash(c.value()), now_millis()).await,
+        Some(c) => {
+            state
+                .store
+                .find_session_user(&super::token::hash(c.value()), now_millis())
+                .await
+        }
         None => Ok(None),
     };
     match user {
@@ -83,11 +103,17 @@ pub async fn require_session(State(state): State<AppState>, jar: CookieJar, mut 
             req.extensions_mut().insert(user);
             next.run(req).await
         }
-        Ok(None) if is_server_fn(&path) => {
-            (StatusCode::UNAUTHORIZED, Json(serde_json::json!({"error": "Sign in first."}))).into_response()
-        }
+        Ok(None) if is_server_fn(&path) => (
+            StatusCode::UNAUTHORIZED,
+            Json(serde_json::json!({"error": "Sign in first."})),
+        )
+            .into_response(),
         Ok(None) => {
-            let next_url = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let next_url = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             let query = serde_urlencoded::to_string([("next", next_url)]).unwrap_or_default();
             Redirect::to(&format!("/login?{query}")).into_response()
         }
@@ -97,7 +123,11 @@ pub async fn require_session(State(state): State<AppState>, jar: CookieJar, mut 
 
 fn unavailable(e: StoreError) -> Response {
     tracing::error!(error = ?e, "session lookup failed");
-    (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again.").into_response()
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The database is unavailable; try again.",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
@@ -106,10 +136,24 @@ mod tests {
 
     #[test]
     fn console_pages_and_server_functions_are_not_public() {
-        for p in ["/", "/assets/integrations", "/monitor/deliveries", "/api/current_user123", "/loginx", "/api/v1x"] {
+        for p in [
+            "/",
+            "/assets/integrations",
+            "/monitor/deliveries",
+            "/api/current_user123",
+            "/loginx",
+            "/api/v1x",
+        ] {
             assert!(!is_public(p), "{p} must need a session");
         }
-        for p in ["/login", "/auth/login", "/pkg/webhooks-console.wasm", "/healthz", "/metrics", "/api/v1/services"] {
+        for p in [
+            "/login",
+            "/auth/login",
+            "/pkg/webhooks-console.wasm",
+            "/healthz",
+            "/metrics",
+            "/api/v1/services",
+        ] {
             assert!(is_public(p), "{p} must be public");
         }
     }

@@ -14,7 +14,9 @@ impl SetupToken {
     /// True when `presented` is the live token.
     pub fn matches(&self, presented: &str) -> bool {
         let guard = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        guard.as_deref().is_some_and(|t| super::token::constant_time_eq(t.as_bytes(), presented.as_bytes()))
+        guard
+            .as_deref()
+            .is_some_and(|t| super::token::constant_time_eq(t.as_bytes(), presented.as_bytes()))
     }
 
     /// Ends the link for good (after the first user exists).

@@ -20,7 +20,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
-        ApiError { status, error: error.into(), field: None, detail: None }
+        ApiError {
+            status,
+            error: error.into(),
+            field: None,
+            detail: None,
+        }
     }
 
     pub fn not_found(error: impl Into<String>) -> Self {

@@ -11,5 +11,8 @@ use crate::{auth::api_key::require_api_key, state::AppState};
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .fallback(|| async { error::ApiError::not_found("No such endpoint.") })
-        .layer(middleware::from_fn_with_state(state.store.clone(), require_api_key))
+        .layer(middleware::from_fn_with_state(
+            state.store.clone(),
+            require_api_key,
+        ))
 }

@@ -63,7 +63,10 @@ pub trait Store: Send + Sync + 'static {
     /// make one administrator). `None` when there already was a user.
     async fn insert_first_user(&self, new: NewUser) -> Result<Option<CurrentUser>, StoreError>;
     async fn insert_user(&self, new: NewUser) -> Result<CurrentUser, StoreError>;
-    async fn find_user_credentials(&self, email: &Email) -> Result<Option<UserCredentials>, StoreError>;
+    async fn find_user_credentials(
+        &self,
+        email: &Email,
+    ) -> Result<Option<UserCredentials>, StoreError>;
 
     async fn insert_session(
         &self,
@@ -72,11 +75,20 @@ pub trait Store: Send + Sync + 'static {
         expires_at: Millis,
     ) -> Result<(), StoreError>;
     /// The user of an unexpired session.
-    async fn find_session_user(&self, token_hash: &str, now: Millis) -> Result<Option<CurrentUser>, StoreError>;
+    async fn find_session_user(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<CurrentUser>, StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
     async fn delete_expired_sessions(&self, now: Millis) -> Result<u64, StoreError>;
 
-    async fn insert_api_key(&self, name: &str, key_hash: &str, prefix: &str) -> Result<ApiKey, StoreError>;
+    async fn insert_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        prefix: &str,
+    ) -> Result<ApiKey, StoreError>;
     /// The unrevoked key with this hash.
     async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError>;
 }
@@ -92,8 +104,11 @@ pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>, OpenError> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("cannot create the folder {path}: {source}")]
-    Folder { path: String, source: std::io::Error },
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot open the database: {0}")]
     Connect(#[source] sqlx::Error),
     #[error("cannot prepare the database: {0}")]

@@ -23,8 +23,10 @@ pub struct SqliteStore {
 impl SqliteStore {
     pub async fn open(path: &Path) -> Result<Self, OpenError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| OpenError::Folder { path: dir.display().to_string(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| OpenError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
         }
         let options = SqliteConnectOptions::new()
             .filename(path)
@@ -65,7 +67,11 @@ fn user_from(id: i64, email: String, role: &str) -> Result<CurrentUser, StoreErr
     let role = Role::parse(role).ok_or_else(|| {
         StoreError::Database(sqlx::Error::Decode(format!("unknown role {role:?}").into()))
     })?;
-    Ok(CurrentUser { id: id.to_string(), email, role })
+    Ok(CurrentUser {
+        id: id.to_string(),
+        email,
+        role,
+    })
 }
 
 fn parse_id(id: &str) -> i64 {
@@ -80,11 +86,18 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(db)
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db)
     }
 
     async fn count_users(&self) -> Result<i64, StoreError> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await.map_err(db)
+        sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db)
     }
 
     async fn insert_first_user(&self, new: NewUser) -> Result<Option<CurrentUser>, StoreError> {
@@ -100,7 +113,14 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(unique("users_email"))?;
-        row.map(|r| user_from(r.get("id"), new.email.as_str().to_owned(), new.role.as_str())).transpose()
+        row.map(|r| {
+            user_from(
+                r.get("id"),
+                new.email.as_str().to_owned(),
+                new.role.as_str(),
+            )
+        })
+        .transpose()
     }
 
     async fn insert_user(&self, new: NewUser) -> Result<CurrentUser, StoreError> {
@@ -118,7 +138,10 @@ impl Store for SqliteStore {
         user_from(id, new.email.as_str().to_owned(), new.role.as_str())
     }
 
-    async fn find_user_credentials(&self, email: &Email) -> Result<Option<UserCredentials>, StoreError> {
+    async fn find_user_credentials(
+        &self,
+        email: &Email,
+    ) -> Result<Option<UserCredentials>, StoreError> {
         let row = sqlx::query("SELECT id, email, role, password_hash FROM users WHERE email = ?1")
             .bind(email.as_str())
             .fetch_optional(&self.pool)
@@ -133,7 +156,12 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    async fn insert_session(&self, token_hash: &str, user_id: &str, expires_at: Millis) -> Result<(), StoreError> {
+    async fn insert_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        expires_at: Millis,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
             .bind(token_hash)
             .bind(parse_id(user_id))
@@ -145,7 +173,11 @@ impl Store for SqliteStore {
             .map_err(db)
     }
 
-    async fn find_session_user(&self, token_hash: &str, now: Millis) -> Result<Option<CurrentUser>, StoreError> {
+    async fn find_session_user(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> Result<Option<CurrentUser>, StoreError> {
         let row = sqlx::query(
             "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2",
@@ -155,7 +187,8 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?;
-        row.map(|r| user_from(r.get("id"), r.get("email"), r.get("role"))).transpose()
+        row.map(|r| user_from(r.get("id"), r.get("email"), r.get("role")))
+            .transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -176,7 +209,12 @@ impl Store for SqliteStore {
             .map_err(db)
     }
 
-    async fn insert_api_key(&self, name: &str, key_hash: &str, prefix: &str) -> Result<ApiKey, StoreError> {
+    async fn insert_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        prefix: &str,
+    ) -> Result<ApiKey, StoreError> {
         let created_at = now_millis();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_keys (name, key_hash, prefix, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -188,7 +226,12 @@ impl Store for SqliteStore {
         .fetch_one(&self.pool)
         .await
         .map_err(unique("api_keys_key_hash"))?;
-        Ok(ApiKey { id: id.to_string(), name: name.to_owned(), prefix: prefix.to_owned(), created_at })
+        Ok(ApiKey {
+            id: id.to_string(),
+            name: name.to_owned(),
+            prefix: prefix.to_owned(),
+            created_at,
+        })
     }
 
     async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
@@ -215,13 +258,19 @@ mod tests {
     /// A fresh database file per test.
     async fn store() -> (SqliteStore, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("nested/test.db")).await.unwrap();
+        let store = SqliteStore::open(&dir.path().join("nested/test.db"))
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
         (store, dir)
     }
 
     fn new_user(email: &str) -> NewUser {
-        NewUser { email: Email::parse(email).unwrap(), password_hash: "$argon2id$fake".into(), role: Role::Admin }
+        NewUser {
+            email: Email::parse(email).unwrap(),
+            password_hash: "$argon2id$fake".into(),
+            role: Role::Admin,
+        }
     }
 
     #[tokio::test]
@@ -235,9 +284,15 @@ mod tests {
     #[tokio::test]
     async fn the_first_user_is_created_only_once() {
         let (store, _dir) = store().await;
-        let first = store.insert_first_user(new_user("a@example.com")).await.unwrap();
+        let first = store
+            .insert_first_user(new_user("a@example.com"))
+            .await
+            .unwrap();
         assert!(first.is_some());
-        let second = store.insert_first_user(new_user("b@example.com")).await.unwrap();
+        let second = store
+            .insert_first_user(new_user("b@example.com"))
+            .await
+            .unwrap();
         assert!(second.is_none());
         assert_eq!(store.count_users().await.unwrap(), 1);
     }
@@ -246,18 +301,35 @@ mod tests {
     async fn a_second_account_with_the_same_email_is_a_conflict() {
         let (store, _dir) = store().await;
         store.insert_user(new_user("a@example.com")).await.unwrap();
-        let err = store.insert_user(new_user("A@Example.com")).await.unwrap_err();
-        assert!(matches!(err, StoreError::Conflict("users_email")), "{err:?}");
+        let err = store
+            .insert_user(new_user("A@Example.com"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Conflict("users_email")),
+            "{err:?}"
+        );
     }
 
     #[tokio::test]
     async fn credentials_are_found_by_normalised_email() {
         let (store, _dir) = store().await;
-        let user = store.insert_user(new_user("ada@example.com")).await.unwrap();
-        let found = store.find_user_credentials(&Email::parse("ADA@example.com").unwrap()).await.unwrap().unwrap();
+        let user = store
+            .insert_user(new_user("ada@example.com"))
+            .await
+            .unwrap();
+        let found = store
+            .find_user_credentials(&Email::parse("ADA@example.com").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(found.user, user);
         assert_eq!(found.password_hash, "$argon2id$fake");
-        assert!(store.find_user_credentials(&Email::parse("bob@example.com").unwrap()).await.unwrap().is_none());
+        assert!(store
+            .find_user_credentials(&Email::parse("bob@example.com").unwrap())
+            .await
+            .unwrap()
+            .is_none());
     }
 
     #[tokio::test]
@@ -266,7 +338,10 @@ mod tests {
         let user = store.insert_user(new_user("a@example.com")).await.unwrap();
         store.insert_session("live", &user.id, 2_000).await.unwrap();
         store.insert_session("old", &user.id, 1_000).await.unwrap();
-        assert_eq!(store.find_session_user("live", 1_500).await.unwrap(), Some(user.clone()));
+        assert_eq!(
+            store.find_session_user("live", 1_500).await.unwrap(),
+            Some(user.clone())
+        );
         assert_eq!(store.find_session_user("old", 1_500).await.unwrap(), None);
         assert_eq!(store.delete_expired_sessions(1_500).await.unwrap(), 1);
         store.delete_session("live").await.unwrap();
@@ -276,7 +351,10 @@ mod tests {
     #[tokio::test]
     async fn api_keys_are_found_by_hash_only() {
         let (store, _dir) = store().await;
-        let key = store.insert_api_key("billing", "hash-1", "whk_abcd").await.unwrap();
+        let key = store
+            .insert_api_key("billing", "hash-1", "whk_abcd")
+            .await
+            .unwrap();
         assert_eq!(store.find_api_key("hash-1").await.unwrap(), Some(key));
         assert_eq!(store.find_api_key("hash-2").await.unwrap(), None);
     }

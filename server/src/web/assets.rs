@@ -8,7 +8,7 @@
 use axum::{
     body::Body,
     http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
-    response::{IntoResponse, Response},
+    response::{IntoResponse as _, Response},
 };
 use rust_embed::RustEmbed;
 
@@ -23,25 +23,34 @@ pub fn embedded(path: &str) -> Option<Vec<u8>> {
     Site::get(path).map(|f| f.data.into_owned())
 }
 
-/// Fallback handler: serves `uri` from the embedded site, or 404.
-pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
+/// Serves `uri` from the embedded site; `None` when there is no such file.
+pub fn try_serve(uri: &Uri, headers: &HeaderMap) -> Option<Response> {
     let path = uri.path().trim_start_matches('/');
-    let Some(file) = Site::get(path) else {
-        return (StatusCode::NOT_FOUND, "Not found.").into_response();
-    };
+    let file = Site::get(path)?;
     let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..16]));
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return Some((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    let accepted = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let accepted = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let (body, encoding) = match precompressed(path, accepted) {
         Some((data, enc)) => (data, Some(enc)),
         None => (file.data.into_owned(), None),
     };
     let mut response = Response::new(Body::from(body));
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(mime.as_ref())
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     // File names are not content-hashed: revalidate every time (cheap, thanks to the ETag).
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
@@ -51,7 +60,7 @@ pub async fn serve(uri: Uri, headers: HeaderMap) -> Response {
     if let Some(enc) = encoding {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(enc));
     }
-    response
+    Some(response)
 }
 
 /// The `.br` or `.gz` twin of `path`, if embedded and accepted.

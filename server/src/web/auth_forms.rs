@@ -44,12 +44,32 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-pub async fn login(State(state): State<AppState>, jar: CookieJar, Form(form): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(form): Form<LoginForm>,
+) -> Response {
     let next = form.next.as_str();
     if form.email.trim().is_empty() || form.password.is_empty() {
-        return to("/login", &[("error", "missing"), ("email", form.email.trim()), ("next", next)]);
+        return to(
+            "/login",
+            &[
+                ("error", "missing"),
+                ("email", form.email.trim()),
+                ("next", next),
+            ],
+        );
     }
-    let invalid = || to("/login", &[("error", "invalid"), ("email", form.email.trim()), ("next", next)]);
+    let invalid = || {
+        to(
+            "/login",
+            &[
+                ("error", "invalid"),
+                ("email", form.email.trim()),
+                ("next", next),
+            ],
+        )
+    };
     let credentials = match Email::parse(&form.email) {
         Ok(email) => match state.store.find_user_credentials(&email).await {
             Ok(c) => c,
@@ -66,7 +86,9 @@ pub async fn login(State(state): State<AppState>, jar: CookieJar, Form(form): Fo
         }
         Err(e) => return internal(e),
     }
-    let Some(credentials) = credentials else { return invalid() };
+    let Some(credentials) = credentials else {
+        return invalid();
+    };
     match session::start(state.store.as_ref(), &credentials.user.id).await {
         Ok(cookie) => {
             tracing::info!(user_id = %credentials.user.id, "signed in");
@@ -95,17 +117,32 @@ pub struct SetupForm {
     confirm: String,
 }
 
-pub async fn setup(State(state): State<AppState>, jar: CookieJar, Form(form): Form<SetupForm>) -> Response {
+pub async fn setup(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Form(form): Form<SetupForm>,
+) -> Response {
     match state.store.count_users().await {
         Ok(0) => {}
         Ok(_) => return Redirect::to("/login?notice=setup-done").into_response(),
         Err(e) => return internal(e),
     }
-    let back = |code: &str| to("/setup", &[("token", form.token.as_str()), ("email", form.email.trim()), ("error", code)]);
+    let back = |code: &str| {
+        to(
+            "/setup",
+            &[
+                ("token", form.token.as_str()),
+                ("email", form.email.trim()),
+                ("error", code),
+            ],
+        )
+    };
     if !state.setup.matches(&form.token) {
         return back("token");
     }
-    let Ok(email) = Email::parse(&form.email) else { return back("email") };
+    let Ok(email) = Email::parse(&form.email) else {
+        return back("email");
+    };
     if form.password.chars().count() < password::MIN_LEN {
         return back("password");
     }
@@ -116,7 +153,14 @@ pub async fn setup(State(state): State<AppState>, jar: CookieJar, Form(form): Fo
         Ok(h) => h,
         Err(e) => return internal(e),
     };
-    let created = state.store.insert_first_user(NewUser { email, password_hash: hash, role: Role::Admin }).await;
+    let created = state
+        .store
+        .insert_first_user(NewUser {
+            email,
+            password_hash: hash,
+            role: Role::Admin,
+        })
+        .await;
     let user = match created {
         Ok(Some(user)) => user,
         Ok(None) => return Redirect::to("/login?notice=setup-done").into_response(),
@@ -146,8 +190,18 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next("/monitor/deliveries?status=failed"), "/monitor/deliveries?status=failed");
-        for bad in ["", "https://evil.example", "//evil.example", "/\\evil.example", "/auth/logout", "/login"] {
+        assert_eq!(
+            safe_next("/monitor/deliveries?status=failed"),
+            "/monitor/deliveries?status=failed"
+        );
+        for bad in [
+            "",
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/auth/logout",
+            "/login",
+        ] {
             assert_eq!(safe_next(bad), super::HOME, "{bad}");
         }
     }

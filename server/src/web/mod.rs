@@ -3,4 +3,5 @@
 
 pub mod assets;
 pub mod auth_forms;
+pub mod fallback;
 pub mod ops;

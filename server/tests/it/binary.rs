@@ -11,13 +11,22 @@ const BIN: &str = env!("CARGO_BIN_EXE_webhooks-console");
 
 /// Runs the binary with a clean environment (only the contract's env vars are read anyway).
 fn run(args: &[&str], cwd: &std::path::Path) -> std::process::Output {
-    Command::new(BIN).args(args).current_dir(cwd).env_clear().output().expect("binary runs")
+    Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env_clear()
+        .output()
+        .expect("binary runs")
 }
 
 fn assert_one_line_exit_2(out: &std::process::Output) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line expected, got: {stderr:?}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line expected, got: {stderr:?}"
+    );
     assert!(out.stdout.is_empty(), "stdout must stay empty");
     stderr
 }
@@ -55,14 +64,21 @@ fn help_explains_the_flags_and_exits_0() {
     let out = run(&["--help"], dir.path());
     assert_eq!(out.status.code(), Some(0));
     let help = String::from_utf8_lossy(&out.stdout);
-    assert!(help.contains("--database-url") && help.contains("DATABASE_URL"), "{help}");
+    assert!(
+        help.contains("--database-url") && help.contains("DATABASE_URL"),
+        "{help}"
+    );
 }
 
 #[test]
 fn migrate_creates_the_default_database_in_the_working_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&["migrate"], dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(dir.path().join("data/webhooks.db").is_file());
     assert!(out.stdout.is_empty());
 }
@@ -84,7 +100,11 @@ impl Drop for Served {
 }
 
 fn serve(dir: &std::path::Path) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", &listen])
@@ -101,7 +121,12 @@ fn serve(dir: &std::path::Path) -> Served {
             let _ = tx.send(line);
         }
     });
-    let served = Served { child, base: format!("http://{listen}"), lines: rx, seen: Default::default() };
+    let served = Served {
+        child,
+        base: format!("http://{listen}"),
+        lines: rx,
+        seen: Default::default(),
+    };
     served.log_line("serving the console");
     served
 }
@@ -113,7 +138,10 @@ impl Served {
             return l.clone();
         }
         loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|e| panic!("no log line with {needle:?}: {e}"));
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|e| panic!("no log line with {needle:?}: {e}"));
             self.seen.borrow_mut().push(line.clone());
             if line.contains(needle) {
                 return line;
@@ -126,20 +154,45 @@ impl Served {
 async fn api_key_create_prints_only_the_key_which_then_opens_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&["api-key", "create", "--name", "ci"], dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let key = stdout.trim_end_matches('\n');
-    assert!(key.starts_with("whk_") && !key.contains(char::is_whitespace), "{stdout:?}");
+    assert!(
+        key.starts_with("whk_") && !key.contains(char::is_whitespace),
+        "{stdout:?}"
+    );
     assert_eq!(stdout.lines().count(), 1);
 
     let served = serve(dir.path());
     let client = reqwest::Client::new();
-    let with_key = client.get(format!("{}/api/v1/nothing-here", served.base)).bearer_auth(key).send().await.unwrap();
-    assert_eq!(with_key.status(), 404, "the key is accepted; the path does not exist");
+    let with_key = client
+        .get(format!("{}/api/v1/nothing-here", served.base))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        with_key.status(),
+        404,
+        "the key is accepted; the path does not exist"
+    );
     assert_eq!(with_key.headers()["content-type"], "application/json");
-    let bad_key = client.get(format!("{}/api/v1/nothing-here", served.base)).bearer_auth("whk_wrong").send().await.unwrap();
+    let bad_key = client
+        .get(format!("{}/api/v1/nothing-here", served.base))
+        .bearer_auth("whk_wrong")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_key.status(), 401);
-    let no_key = client.get(format!("{}/api/v1/nothing-here", served.base)).send().await.unwrap();
+    let no_key = client
+        .get(format!("{}/api/v1/nothing-here", served.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no_key.status(), 401);
 }
 
@@ -148,22 +201,50 @@ async fn without_users_the_server_logs_a_setup_link_that_works_once() {
     let dir = tempfile::tempdir().unwrap();
     let served = serve(dir.path());
     let link = served.log_line("/setup?token=");
-    assert!(link.contains(&served.base), "the link names the bound address: {link}");
-    let token = link.split("token=").nth(1).expect("token in link").trim().to_owned();
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    assert!(
+        link.contains(&served.base),
+        "the link names the bound address: {link}"
+    );
+    let token = link
+        .split("token=")
+        .nth(1)
+        .expect("token in link")
+        .trim()
+        .to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let form = [
         ("token", token.as_str()),
         ("email", "first@example.com"),
         ("password", "a long password"),
         ("confirm", "a long password"),
     ];
-    let res = client.post(format!("{}/auth/setup", served.base)).form(&form).send().await.unwrap();
+    let res = client
+        .post(format!("{}/auth/setup", served.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/assets/integrations");
-    assert!(res.headers().get("set-cookie").is_some(), "the new admin is signed in");
+    assert!(
+        res.headers().get("set-cookie").is_some(),
+        "the new admin is signed in"
+    );
     // Used once: the same link now sends people to sign in.
-    let again = client.post(format!("{}/auth/setup", served.base)).form(&form).send().await.unwrap();
+    let again = client
+        .post(format!("{}/auth/setup", served.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(again.headers()["location"], "/login?notice=setup-done");
-    let page = client.get(format!("{}/setup?token={token}", served.base)).send().await.unwrap();
+    let page = client
+        .get(format!("{}/setup?token={token}", served.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.headers()["location"], "/login?notice=setup-done");
 }

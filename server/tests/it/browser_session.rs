@@ -5,15 +5,28 @@ use crate::helpers::{location, spawn_app, spawn_app_with, ADMIN_EMAIL, ADMIN_PAS
 #[tokio::test]
 async fn console_pages_redirect_to_login_without_a_session() {
     let app = spawn_app().await;
-    let res = app.client.get(app.url("/assets/integrations?tab=authorizations")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/assets/integrations?tab=authorizations"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 303);
-    assert_eq!(location(&res), "/login?next=%2Fassets%2Fintegrations%3Ftab%3Dauthorizations");
+    assert_eq!(
+        location(&res),
+        "/login?next=%2Fassets%2Fintegrations%3Ftab%3Dauthorizations"
+    );
 }
 
 #[tokio::test]
 async fn server_functions_answer_401_without_a_session() {
     let app = spawn_app().await;
-    let res = app.client.post(app.url("/api/signed_in_user")).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/signed_in_user"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 401);
 }
 
@@ -23,15 +36,29 @@ async fn the_right_password_opens_the_console() {
     let res = app.login("Admin@Example.com", ADMIN_PASSWORD).await;
     assert_eq!(res.status(), 303);
     assert_eq!(location(&res), "/assets/integrations");
-    let cookie = res.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("wc_session="), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
 
-    let page = app.client.get(app.url("/assets/integrations")).send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/assets/integrations"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
-    assert!(html.contains(ADMIN_EMAIL), "the header shows the signed-in user");
+    assert!(
+        html.contains(ADMIN_EMAIL),
+        "the header shows the signed-in user"
+    );
     assert!(html.contains("Sign out"));
 }
 
@@ -41,21 +68,39 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let wrong_password = app.login(ADMIN_EMAIL, "not the password").await;
     let unknown_email = app.login("nobody@example.com", ADMIN_PASSWORD).await;
     assert_eq!(wrong_password.status(), 303);
-    assert_eq!(location(&wrong_password), "/login?error=invalid&email=admin%40example.com&next=");
-    assert_eq!(location(&unknown_email), "/login?error=invalid&email=nobody%40example.com&next=");
+    assert_eq!(
+        location(&wrong_password),
+        "/login?error=invalid&email=admin%40example.com&next="
+    );
+    assert_eq!(
+        location(&unknown_email),
+        "/login?error=invalid&email=nobody%40example.com&next="
+    );
     assert!(wrong_password.headers().get("set-cookie").is_none());
-    let page = app.client.get(app.url("/assets/integrations")).send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/assets/integrations"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 303, "no session was started");
 }
 
 #[tokio::test]
 async fn sign_in_returns_to_the_page_asked_for_but_never_off_site() {
     let app = spawn_app().await;
-    for (next, expected) in [("/monitor/deliveries", "/monitor/deliveries"), ("//evil.example/", "/assets/integrations")] {
+    for (next, expected) in [
+        ("/monitor/deliveries", "/monitor/deliveries"),
+        ("//evil.example/", "/assets/integrations"),
+    ] {
         let res = app
             .client
             .post(app.url("/auth/login"))
-            .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD), ("next", next)])
+            .form(&[
+                ("email", ADMIN_EMAIL),
+                ("password", ADMIN_PASSWORD),
+                ("next", next),
+            ])
             .send()
             .await
             .unwrap();
@@ -67,10 +112,31 @@ async fn sign_in_returns_to_the_page_asked_for_but_never_off_site() {
 async fn signing_out_ends_the_session_in_the_database() {
     let app = spawn_app().await;
     app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
-    assert_eq!(app.client.get(app.url("/assets/services")).send().await.unwrap().status(), 200);
-    let out = app.client.post(app.url("/auth/logout")).send().await.unwrap();
+    assert_eq!(
+        app.client
+            .get(app.url("/assets/services"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let out = app
+        .client
+        .post(app.url("/auth/logout"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&out), "/login?notice=signed-out");
-    assert_eq!(app.client.get(app.url("/assets/services")).send().await.unwrap().status(), 303);
+    assert_eq!(
+        app.client
+            .get(app.url("/assets/services"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
 }
 
 #[tokio::test]
@@ -92,12 +158,22 @@ async fn the_setup_link_creates_the_first_admin_once() {
     // same source the server uses: here we prove a wrong token is refused and that setup closes
     // once a user exists.
     let app = spawn_app_with(&[]).await;
-    let page = app.client.get(app.url("/setup?token=x")).send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/setup?token=x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(page.status(), 200, "setup is open while there is no user");
     let res = app
         .client
         .post(app.url("/auth/setup"))
-        .form(&[("token", "wrong"), ("email", "a@example.com"), ("password", "long enough pw"), ("confirm", "long enough pw")])
+        .form(&[
+            ("token", "wrong"),
+            ("email", "a@example.com"),
+            ("password", "long enough pw"),
+            ("confirm", "long enough pw"),
+        ])
         .send()
         .await
         .unwrap();
@@ -113,6 +189,11 @@ async fn the_setup_link_creates_the_first_admin_once() {
         })
         .await
         .unwrap();
-    let page = app.client.get(app.url("/setup?token=x")).send().await.unwrap();
+    let page = app
+        .client
+        .get(app.url("/setup?token=x"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(location(&page), "/login?notice=setup-done");
 }

@@ -3,12 +3,7 @@
 use std::sync::Arc;
 
 use reqwest::redirect::Policy;
-use webhooks_console::{
-    cli,
-    config::Config,
-    startup::Application,
-    store::Store,
-};
+use webhooks_console::{cli, config::Config, startup::Application, store::Store};
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
@@ -23,14 +18,26 @@ pub struct TestApp {
 
 /// Starts the app with an administrator already created.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(&["--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD]).await
+    spawn_app_with(&[
+        "--admin-email",
+        ADMIN_EMAIL,
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ])
+    .await
 }
 
 /// Starts the app with these extra flags (database and listen address are set here).
 pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("sqlite://{}", dir.path().join("data/test.db").display());
-    let mut args = vec!["webhooks-console", "--listen", "127.0.0.1:0", "--database-url", &db_url];
+    let mut args = vec![
+        "webhooks-console",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        &db_url,
+    ];
     args.extend_from_slice(flags);
     let cli = cli::parse(args).expect("test flags parse");
     let config = Config::from_args(&cli.global).expect("test config is valid");
@@ -38,8 +45,17 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     let base = format!("http://{}", app.addr());
     let store = app.store();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().unwrap();
-    TestApp { base, store, client, _dir: dir }
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base,
+        store,
+        client,
+        _dir: dir,
+    }
 }
 
 impl TestApp {
@@ -59,5 +75,9 @@ impl TestApp {
 }
 
 pub fn location(res: &reqwest::Response) -> String {
-    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
 }
