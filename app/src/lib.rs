@@ -8,6 +8,8 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod services;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -75,10 +77,26 @@ pub fn App() -> impl IntoView {
                             view=|| view! { <Redirect path="/assets/integrations" /> }
                         />
                         <Route path=path!("/assets/services") view=ServicesPage />
+                        <Route path=path!("/assets/services/new") view=pages::assets::service_form::ServiceFormPage />
+                        <Route path=path!("/assets/services/:id") view=pages::assets::service_form::ServiceFormPage />
                         <Route path=path!("/assets/numbers") view=NumbersPage />
+                        <Route path=path!("/assets/numbers/new") view=pages::assets::number_form::NumberFormPage />
+                        <Route path=path!("/assets/numbers/:id") view=pages::assets::number_form::NumberFormPage />
                         <Route path=path!("/assets/apps") view=AppsPage />
+                        <Route path=path!("/assets/apps/new") view=pages::assets::app_form::AppFormPage />
+                        <Route path=path!("/assets/apps/:id") view=pages::assets::app_form::AppFormPage />
                         <Route path=path!("/assets/esme-binds") view=EsmeBindsPage />
+                        <Route path=path!("/assets/esme-binds/new") view=pages::assets::esme_bind_form::EsmeBindFormPage />
+                        <Route path=path!("/assets/esme-binds/:id") view=pages::assets::esme_bind_form::EsmeBindFormPage />
                         <Route path=path!("/assets/integrations") view=IntegrationsPage />
+                        <Route
+                            path=path!("/assets/integrations/outbound-webhooks/new")
+                            view=pages::assets::webhooks::WebhookFormPage
+                        />
+                        <Route
+                            path=path!("/assets/integrations/outbound-webhooks/:id")
+                            view=pages::assets::webhooks::WebhookFormPage
+                        />
                         <Route path=path!("/monitor/deliveries") view=DeliveriesPage />
                         <Route path=path!("/monitor/dashboard") view=DashboardPage />
                     </ParentRoute>

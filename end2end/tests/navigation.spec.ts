@@ -48,7 +48,7 @@ test("Integrations has the Integrations and Authorizations tabs, by link", async
   await hydrated(page, jsEnabled());
   const tabs = page.getByRole("tablist");
   await expect(tabs.getByRole("tab", { name: "Integrations" })).toHaveAttribute("aria-selected", "true");
-  await expect(page.getByText("No integrations yet")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Add Integration", exact: true })).toBeVisible();
   await expect(page.getByLabel("Integration Type", { exact: true })).toBeVisible();
   await tabs.getByRole("tab", { name: "Authorizations" }).click();
   await expect(page).toHaveURL(/\?tab=authorizations$/);

@@ -3,7 +3,7 @@
 //! Only the env vars named here are read. Bad flags end the process with one line on stderr and
 //! exit code 2 (see [`parse`]); `--help` keeps clap's full text.
 
-use std::{ffi::OsString, net::SocketAddr};
+use std::{ffi::OsString, net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::{error::ErrorKind, Args, Parser, Subcommand};
 
@@ -58,6 +58,32 @@ pub struct GlobalArgs {
     )]
     pub admin_password: Option<String>,
 
+    /// Key file that encrypts stored secrets (hub secrets, passwords, tokens); created with
+    /// mode 0600 on first run. Keep it: without it, stored secrets cannot be read.
+    #[arg(long, env = "SECRET_KEY_FILE", default_value = "data/secret.key", global = true)]
+    pub secret_key_file: PathBuf,
+
+    /// PEM file of certificates to trust for webhook endpoints, besides the system roots.
+    #[arg(long, env = "EXTRA_CA_FILE", global = true)]
+    pub extra_ca_file: Option<PathBuf>,
+
+    /// Allow webhook URLs that resolve to loopback, private, link-local and other
+    /// non-public addresses (turns the SSRF guard off).
+    #[arg(long, env = "ALLOW_PRIVATE_DESTINATIONS", global = true, default_value_t = false,
+          action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub allow_private_destinations: bool,
+
+    /// On an empty database, add a realistic set of demo assets.
+    #[arg(long, env = "DEMO_DATA", global = true, default_value_t = false,
+          action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true,
+          default_missing_value = "true", value_parser = clap::builder::BoolishValueParser::new())]
+    pub demo_data: bool,
+
+    /// Time limit of each outbound request (test calls included), e.g. `10s`, `500ms`.
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration, global = true)]
+    pub request_timeout: Duration,
+
     /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
     #[arg(long, default_value = "info", global = true)]
     pub log: String,
@@ -82,6 +108,15 @@ pub enum ApiKeyCommand {
         #[arg(long)]
         name: String,
     },
+}
+
+/// A humantime duration (`100ms`, `10s`, `2m`), more than zero.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(s).map_err(|e| format!("{e} (use e.g. 500ms, 10s, 2m)"))?;
+    if d.is_zero() {
+        return Err("must be more than zero".into());
+    }
+    Ok(d)
 }
 
 /// How parsing ended when it did not produce a [`Cli`].
@@ -136,6 +171,18 @@ mod tests {
             "DATABASE_URL",
             "ADMIN_EMAIL",
             "ADMIN_PASSWORD",
+            "--secret-key-file",
+            "SECRET_KEY_FILE",
+            "data/secret.key",
+            "--extra-ca-file",
+            "EXTRA_CA_FILE",
+            "--allow-private-destinations",
+            "ALLOW_PRIVATE_DESTINATIONS",
+            "--demo-data",
+            "DEMO_DATA",
+            "--request-timeout",
+            "REQUEST_TIMEOUT",
+            "10s",
         ] {
             assert!(
                 std::env::var_os(var).is_none(),
@@ -147,6 +194,28 @@ mod tests {
         assert_eq!(cli.global.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(cli.global.database_url, "sqlite://data/webhooks.db");
         assert_eq!(cli.global.admin_email, None);
+        assert_eq!(cli.global.secret_key_file, PathBuf::from("data/secret.key"));
+        assert_eq!(cli.global.extra_ca_file, None);
+        assert!(!cli.global.allow_private_destinations);
+        assert!(!cli.global.demo_data);
+        assert_eq!(cli.global.request_timeout, Duration::from_secs(10));
+    }
+
+    #[test]
+    fn durations_are_humantime() {
+        assert_eq!(ok(&["--request-timeout", "250ms"]).global.request_timeout, Duration::from_millis(250));
+        assert_eq!(ok(&["--request-timeout", "2m"]).global.request_timeout, Duration::from_secs(120));
+        assert!(matches!(err(&["--request-timeout", "soon"]), ParseOutcome::Usage(_)));
+        assert!(matches!(err(&["--request-timeout", "0s"]), ParseOutcome::Usage(_)));
+    }
+
+    #[test]
+    fn boolean_flags_work_bare_or_with_a_value() {
+        assert!(ok(&["--demo-data"]).global.demo_data);
+        assert!(ok(&["--allow-private-destinations=true"]).global.allow_private_destinations);
+        assert!(ok(&["--demo-data", "serve"]).global.demo_data, "a bare flag before the subcommand");
+        assert!(!ok(&["--demo-data=false"]).global.demo_data);
+        assert!(matches!(err(&["--demo-data=maybe"]), ParseOutcome::Usage(_)));
     }
 
     #[test]
@@ -209,6 +278,18 @@ mod tests {
             "ADMIN_EMAIL",
             "--admin-password",
             "ADMIN_PASSWORD",
+            "--secret-key-file",
+            "SECRET_KEY_FILE",
+            "data/secret.key",
+            "--extra-ca-file",
+            "EXTRA_CA_FILE",
+            "--allow-private-destinations",
+            "ALLOW_PRIVATE_DESTINATIONS",
+            "--demo-data",
+            "DEMO_DATA",
+            "--request-timeout",
+            "REQUEST_TIMEOUT",
+            "10s",
         ] {
             assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
         }

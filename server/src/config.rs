@@ -1,6 +1,6 @@
 //! The validated runtime configuration, built once from the command line.
 
-use std::{net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, time::Duration};
 
 use crate::cli::GlobalArgs;
 
@@ -27,6 +27,8 @@ pub enum ConfigError {
     AdminPasswordTooShort,
     #[error("--admin-email: {0}")]
     AdminEmail(String),
+    #[error("--extra-ca-file: cannot read {path}: {reason}")]
+    ExtraCa { path: String, reason: String },
 }
 
 impl FromStr for DatabaseUrl {
@@ -78,6 +80,12 @@ pub struct Config {
     pub listen: SocketAddr,
     pub database: DatabaseUrl,
     pub admin: Option<AdminSeed>,
+    pub secret_key_file: PathBuf,
+    /// The PEM text of `--extra-ca-file`, read at start.
+    pub extra_ca_pem: Option<Vec<u8>>,
+    pub allow_private_destinations: bool,
+    pub demo_data: bool,
+    pub request_timeout: Duration,
 }
 
 impl Config {
@@ -96,10 +104,22 @@ impl Config {
             }
             _ => None,
         };
+        let extra_ca_pem = match &args.extra_ca_file {
+            Some(path) => Some(std::fs::read(path).map_err(|e| ConfigError::ExtraCa {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
         Ok(Config {
             listen: args.listen,
             database: args.database_url.parse()?,
             admin,
+            secret_key_file: args.secret_key_file.clone(),
+            extra_ca_pem,
+            allow_private_destinations: args.allow_private_destinations,
+            demo_data: args.demo_data,
+            request_timeout: args.request_timeout,
         })
     }
 }

@@ -16,6 +16,9 @@ use tokio::net::TcpListener;
 use crate::{
     auth::{password, session, setup::SetupToken, token},
     config::Config,
+    console::{demo, Console},
+    outbound::{ClientBuildError, OutboundClient, OutboundConfig},
+    secrets::{SecretBox, SecretError, SecretKey},
     rest,
     state::AppState,
     store::{self, NewUser, OpenError, Store},
@@ -36,6 +39,14 @@ pub enum StartError {
     },
     #[error("cannot create the administrator: {0}")]
     Admin(String),
+    /// The secret key file cannot be used (exit code 2).
+    #[error("--secret-key-file: {0}")]
+    SecretKey(#[from] SecretError),
+    /// The outbound client cannot be built, e.g. a bad `--extra-ca-file` (exit code 2).
+    #[error("--extra-ca-file: {0}")]
+    Outbound(#[from] ClientBuildError),
+    #[error("cannot add the demo data: {0}")]
+    Demo(String),
 }
 
 pub struct Application {
@@ -61,12 +72,26 @@ impl Application {
         let setup = Arc::new(SetupToken::new(
             ensure_first_user(&config, store.as_ref(), addr).await?,
         ));
+        let secrets = Arc::new(SecretBox::new(&SecretKey::load_or_create(&config.secret_key_file)?));
+        let outbound = Arc::new(OutboundClient::new(OutboundConfig {
+            request_timeout: config.request_timeout,
+            extra_ca_pem: config.extra_ca_pem.clone(),
+            allow_private_destinations: config.allow_private_destinations,
+            user_agent: OutboundConfig::default_user_agent(),
+        })?);
+        let console = Arc::new(Console::new(store.clone(), secrets.clone(), outbound.clone()));
+        if config.demo_data && demo::seed(&console).await.map_err(|e| StartError::Demo(e.to_string()))? {
+            tracing::info!("demo assets added");
+        }
         let state = AppState {
             leptos_options: leptos_options(addr),
             config: Arc::new(config),
             store,
             setup,
             metrics: telemetry::metrics_handle(),
+            secrets,
+            outbound,
+            console,
         };
         let router = router(state.clone());
         Ok(Application {
@@ -175,7 +200,7 @@ pub fn router(state: AppState) -> Router {
 
 /// What server functions and pages find in their Leptos context.
 pub fn provide_server_context(state: &AppState) {
-    provide_context(state.store.clone());
+    provide_context(state.console.clone());
 }
 
 async fn shutdown_signal() {

@@ -6,7 +6,9 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 
-use crate::{auth::setup::SetupToken, config::Config, store::Store};
+use app::services::ConsoleService;
+
+use crate::{auth::setup::SetupToken, config::Config, outbound::OutboundClient, secrets::SecretBox, store::Store};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -15,4 +17,7 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub setup: Arc<SetupToken>,
     pub metrics: PrometheusHandle,
+    pub secrets: Arc<SecretBox>,
+    pub outbound: Arc<OutboundClient>,
+    pub console: Arc<dyn ConsoleService>,
 }

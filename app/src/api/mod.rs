@@ -3,5 +3,7 @@
 //! with `domain` types, calls a service from context and maps the result to a view type.
 
 pub mod account;
+pub mod assets;
+pub mod integrations;
 #[cfg(feature = "ssr")]
 pub mod context;

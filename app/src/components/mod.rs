@@ -1,5 +1,9 @@
 //! Widgets shared by several pages.
 
+pub mod confirm_dialog;
 pub mod empty_state;
+pub mod field;
 pub mod layout;
+pub mod notification_matrix;
 pub mod page_header;
+pub mod timestamp;

@@ -10,15 +10,26 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// A value was refused; `field` names the form field (or JSON path) it belongs to.
+    /// A value was refused; `field` names the form field (or JSON path) it belongs to;
+    /// `detail` says more where there is more (e.g. what the test call got back).
     #[error("{message}")]
-    Validation { field: String, message: String },
-    #[error("Not found.")]
-    NotFound,
+    Validation {
+        field: String,
+        message: String,
+        #[serde(default)]
+        detail: Option<String>,
+    },
+    #[error("{0}")]
+    NotFound(String),
     #[error("Your session has ended: sign in again.")]
     Unauthorized,
-    #[error("{0}")]
-    Conflict(String),
+    /// A name already used, or something still in use.
+    #[error("{message}")]
+    Conflict {
+        #[serde(default)]
+        field: Option<String>,
+        message: String,
+    },
     /// Details are in the server log under this reference.
     #[error("Something went wrong on the server (reference {reference}).")]
     Internal { reference: String },
@@ -32,13 +43,34 @@ impl AppError {
         AppError::Validation {
             field: field.into(),
             message: message.into(),
+            detail: None,
         }
     }
 
-    /// The message for `field`, if this error is about it.
+    pub fn conflict(field: Option<&str>, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+
+    /// The field this error is about, if any.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Validation { field, .. } => Some(field),
+            AppError::Conflict { field, .. } => field.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The message (and detail) for `field`, if this error is about it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Validation { field: f, message } if f == field => Some(message.clone()),
+            AppError::Validation { field: f, message, detail } if f == field => Some(match detail {
+                Some(d) => format!("{message} {d}"),
+                None => message.clone(),
+            }),
+            AppError::Conflict { field: Some(f), message } if f == field => Some(message.clone()),
             _ => None,
         }
     }

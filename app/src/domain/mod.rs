@@ -2,8 +2,13 @@
 //! type server functions return, and (with the console work) the channel/event matrix and the
 //! validated inputs. Nothing here touches a database or the network.
 
+pub mod assets;
+pub mod channels;
 pub mod error;
 pub mod user;
+pub mod validation;
+pub mod views;
+pub mod webhook;
 
 pub use error::AppError;
 pub use user::{CurrentUser, Email, Role};

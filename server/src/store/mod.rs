@@ -2,11 +2,17 @@
 //! database has one implementation (`sqlite` today, `postgres` to come) with its own migrations
 //! folder under `migrations/`. Each SQL statement has one home: the implementation's method.
 
+mod accounts;
+mod assets;
 pub mod sqlite;
+mod webhooks;
+
+pub use accounts::*;
+pub use assets::*;
+pub use webhooks::*;
 
 use std::sync::Arc;
 
-use app::domain::{CurrentUser, Email, Role};
 use async_trait::async_trait;
 
 use crate::config::DatabaseUrl;
@@ -29,69 +35,19 @@ pub enum StoreError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// A user with the hash their password is checked against. Never leaves the server.
-#[derive(Clone)]
-pub struct UserCredentials {
-    pub user: CurrentUser,
-    pub password_hash: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub email: Email,
-    pub password_hash: String,
-    pub role: Role,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiKey {
-    pub id: String,
-    pub name: String,
-    pub prefix: String,
-    pub created_at: Millis,
-}
-
+/// The schema and the connection itself.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Database: Send + Sync {
     /// Brings the schema up to date (idempotent).
     async fn migrate(&self) -> Result<(), StoreError>;
     /// Cheap check that the database answers (used by `/healthz`).
     async fn ping(&self) -> Result<(), StoreError>;
-
-    async fn count_users(&self) -> Result<i64, StoreError>;
-    /// Creates the user only if no user exists yet (atomic, so two instances starting at once
-    /// make one administrator). `None` when there already was a user.
-    async fn insert_first_user(&self, new: NewUser) -> Result<Option<CurrentUser>, StoreError>;
-    async fn insert_user(&self, new: NewUser) -> Result<CurrentUser, StoreError>;
-    async fn find_user_credentials(
-        &self,
-        email: &Email,
-    ) -> Result<Option<UserCredentials>, StoreError>;
-
-    async fn insert_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        expires_at: Millis,
-    ) -> Result<(), StoreError>;
-    /// The user of an unexpired session.
-    async fn find_session_user(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> Result<Option<CurrentUser>, StoreError>;
-    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
-    async fn delete_expired_sessions(&self, now: Millis) -> Result<u64, StoreError>;
-
-    async fn insert_api_key(
-        &self,
-        name: &str,
-        key_hash: &str,
-        prefix: &str,
-    ) -> Result<ApiKey, StoreError>;
-    /// The unrevoked key with this hash.
-    async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError>;
 }
+
+/// Everything the server keeps, one sub-trait per area.
+pub trait Store: Database + AccountStore + AssetStore + WebhookStore + 'static {}
+
+impl<T: Database + AccountStore + AssetStore + WebhookStore + 'static> Store for T {}
 
 /// Opens the database named by `url` (creating a SQLite file and its folder) and migrates it.
 pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>, OpenError> {

@@ -7,3 +7,6 @@ mod api_auth;
 mod binary;
 mod browser_session;
 mod ops;
+mod receiver;
+mod rest_assets;
+mod rest_integrations;

@@ -1,13 +1,55 @@
-//! Assets › ESME Binds.
+//! Assets › ESME Binds: the SMPP accounts incoming SMS can be forwarded to. The password is
+//! write-only: the list shows only whether one is set.
 
 use leptos::prelude::*;
 
-use crate::components::{empty_state::EmptyState, page_header::PageHeader};
+use super::asset_list::{AssetList, ListSpec, ListedAsset};
+use crate::{
+    api::assets::list_esme_binds,
+    components::timestamp::Timestamp,
+    domain::views::{AssetKind, EsmeBindView},
+};
+
+static SPEC: ListSpec = ListSpec {
+    title: "ESME Binds",
+    base: "/assets/esme-binds",
+    new_href: "/assets/esme-binds/new",
+    add_label: "Add ESME Bind",
+    singular: "ESME bind",
+    empty_title: "No ESME binds yet",
+    empty_message: "ESME binds are SMPP accounts that incoming SMS can be forwarded to.",
+    columns: &["ESME Bind ID", "System ID", "Description", "Password", "Last Modified"],
+};
+
+impl ListedAsset for EsmeBindView {
+    const KIND: AssetKind = AssetKind::EsmeBind;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn label(&self) -> String {
+        self.system_id.clone()
+    }
+
+    fn cells(&self) -> AnyView {
+        let password = if self.password_set {
+            view! { <span class="badge badge-ok">"set"</span> }.into_any()
+        } else {
+            view! { <span class="badge badge-warn">"not set"</span> }.into_any()
+        };
+        view! {
+            <td class="mono">{self.id.clone()}</td>
+            <td class="name mono">{self.system_id.clone()}</td>
+            <td class="description">{self.description.clone()}</td>
+            <td>{password}</td>
+            <td class="time"><Timestamp value=self.updated_at.clone() /></td>
+        }
+        .into_any()
+    }
+}
 
 #[component]
 pub fn EsmeBindsPage() -> impl IntoView {
-    view! {
-        <PageHeader section="Assets" title="ESME Binds" />
-        <EmptyState title="No ESME binds yet" message="ESME binds are SMPP accounts that incoming SMS can be forwarded to." />
-    }
+    view! { <AssetList spec=&SPEC load=list_esme_binds /> }
 }

@@ -2,9 +2,18 @@
 //! (`?tab=authorizations`). Tabs are links, so both work with JavaScript off.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::{
+    components::A,
+    hooks::{use_navigate, use_query_map},
+};
 
-use crate::components::{empty_state::EmptyState, page_header::PageHeader};
+use crate::{
+    api::integrations::{list_webhooks, DeleteWebhook},
+    components::{
+        confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader, timestamp::Timestamp,
+    },
+    domain::views::WebhookView,
+};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -81,21 +90,107 @@ fn AddIntegrationMenu() -> impl IntoView {
     }
 }
 
+/// The outbound webhooks, filterable by Integration Type. Delete asks first: the confirmation
+/// is a page state (`?delete=<id>`), so it works with JavaScript off too.
 #[component]
 fn IntegrationsTab() -> impl IntoView {
+    let query = use_query_map();
+    let delete = ServerAction::<DeleteWebhook>::new();
+    let webhooks = Resource::new(move || delete.version().get(), |_| list_webhooks());
+    let type_filter = move || query.read().get("type").unwrap_or_default();
+    let confirming = move || query.read().get("delete");
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = delete.value().get() {
+            navigate("/assets/integrations", Default::default());
+        }
+    });
+    let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()));
     view! {
         <form class="toolbar" method="get" action="/assets/integrations">
             <label for="integration-type">"Integration Type"</label>
-            <select id="integration-type" name="type">
+            <select id="integration-type" name="type" prop:value=type_filter>
                 <option value="">"All"</option>
                 <option value="outbound-webhook">"Outbound Webhook"</option>
             </select>
             <button type="submit" class="btn btn-quiet">"Filter"</button>
         </form>
-        <EmptyState
-            title="No integrations yet"
-            message="An outbound webhook sends delivery receipts, incoming messages and call events to your HTTPS endpoint."
-        />
+        <Suspense fallback=|| view! { <p class="muted pad">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match webhooks.await {
+                    Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! {
+                        <EmptyState
+                            title="No integrations yet"
+                            message="An outbound webhook sends delivery receipts, incoming messages and call events to your HTTPS endpoint."
+                        />
+                    }.into_any(),
+                    Ok(list) => {
+                        let pending = confirming().and_then(|id| list.iter().find(|w| w.id == id).cloned());
+                        view! {
+                            <WebhookTable list />
+                            {pending.map(|w| view! {
+                                <ConfirmDialog
+                                    title="Delete webhook?"
+                                    message=format!("“{}” will be deleted. Its delivery log is kept. This cannot be undone.", w.name)
+                                    error=delete_error
+                                >
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="id" value=w.id.clone() />
+                                        <div class="form-actions">
+                                            <button type="submit" class="btn btn-danger">"Delete"</button>
+                                            <a class="btn" href="/assets/integrations">"Cancel"</a>
+                                        </div>
+                                    </ActionForm>
+                                </ConfirmDialog>
+                            })}
+                        }.into_any()
+                    }
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn WebhookTable(list: Vec<WebhookView>) -> impl IntoView {
+    let rows = list
+        .into_iter()
+        .map(|w| {
+            let edit = format!("/assets/integrations/outbound-webhooks/{}", w.id);
+            let delete = format!("/assets/integrations?delete={}", w.id);
+            let deliveries = format!("/monitor/deliveries?integration_id={}", w.id);
+            let badge = if w.enabled { "badge badge-ok" } else { "badge" };
+            view! {
+                <tr>
+                    <td class="name"><a href=edit.clone()>{w.name.clone()}</a></td>
+                    <td>"Outbound Webhook"</td>
+                    <td>{w.entity.name.clone()}<span class="muted">" · "{w.entity.kind.clone()}</span></td>
+                    <td><span class=badge>{w.status.clone()}</span></td>
+                    <td class="time"><Timestamp value=w.updated_at.clone() /></td>
+                    <td class="actions">
+                        <a class="btn btn-quiet" href=edit aria-label=format!("Edit {}", w.name)>"Edit"</a>
+                        <a class="btn btn-quiet" href=delete aria-label=format!("Delete {}", w.name)>"Delete"</a>
+                        <a class="btn btn-quiet" href=deliveries>"Deliveries"</a>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data">
+            <thead>
+                <tr>
+                    <th>"Name"</th>
+                    <th>"Integration Type"</th>
+                    <th>"Entity"</th>
+                    <th>"Status"</th>
+                    <th>"Last Modified"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
     }
 }
 

@@ -1,98 +1,14 @@
-//! The SQLite implementation of [`Store`]: one file, WAL mode (readers never block the
-//! writer), a busy timeout so concurrent writers wait instead of failing, foreign keys on.
+//! Accounts: users, sessions, API keys.
 
-use std::{path::Path, str::FromStr as _, time::Duration};
-
-use app::domain::{CurrentUser, Email, Role};
+use app::domain::{CurrentUser, Email};
 use async_trait::async_trait;
-use sqlx::{
-    migrate::Migrator,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    Row as _, SqlitePool,
-};
+use sqlx::Row as _;
 
-use super::{now_millis, ApiKey, Millis, NewUser, OpenError, Store, StoreError, UserCredentials};
-
-static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
-
-#[derive(Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
-
-impl SqliteStore {
-    pub async fn open(path: &Path) -> Result<Self, OpenError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| OpenError::Folder {
-                path: dir.display().to_string(),
-                source,
-            })?;
-        }
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // With WAL, NORMAL only risks the last transactions on power loss, not corruption.
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(OpenError::Connect)?;
-        Ok(SqliteStore { pool })
-    }
-
-    /// For tests: a store on an explicit URL (e.g. a temp file).
-    pub async fn open_url(url: &str) -> Result<Self, OpenError> {
-        let options = SqliteConnectOptions::from_str(url).map_err(OpenError::Connect)?;
-        Self::open(options.get_filename()).await
-    }
-}
-
-/// Maps a unique-constraint failure to [`StoreError::Conflict`] named `rule`.
-fn unique(rule: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
-    move |e| match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(rule),
-        _ => StoreError::Database(e),
-    }
-}
-
-fn db(e: sqlx::Error) -> StoreError {
-    StoreError::Database(e)
-}
-
-fn user_from(id: i64, email: String, role: &str) -> Result<CurrentUser, StoreError> {
-    let role = Role::parse(role).ok_or_else(|| {
-        StoreError::Database(sqlx::Error::Decode(format!("unknown role {role:?}").into()))
-    })?;
-    Ok(CurrentUser {
-        id: id.to_string(),
-        email,
-        role,
-    })
-}
-
-fn parse_id(id: &str) -> i64 {
-    // Ids come from our own rows; an unparsable one simply matches nothing.
-    id.parse().unwrap_or(-1)
-}
+use super::{db, parse_id, unique, user_from, SqliteStore};
+use crate::store::{now_millis, AccountStore, ApiKey, Millis, NewUser, StoreError, UserCredentials};
 
 #[async_trait]
-impl Store for SqliteStore {
-    async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(StoreError::Migrate)
-    }
-
-    async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(db)
-    }
-
+impl AccountStore for SqliteStore {
     async fn count_users(&self) -> Result<i64, StoreError> {
         sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
@@ -254,16 +170,9 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use app::domain::Role;
 
-    /// A fresh database file per test.
-    async fn store() -> (SqliteStore, tempfile::TempDir) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(&dir.path().join("nested/test.db"))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        (store, dir)
-    }
+    use crate::store::{sqlite::test_store as store, Database as _};
 
     fn new_user(email: &str) -> NewUser {
         NewUser {

@@ -1,0 +1,130 @@
+//! What the browser and the REST API are shown of stored objects. Never a secret: secrets
+//! appear only as "set" flags.
+
+use serde::{Deserialize, Serialize};
+
+/// A service (entity for delivery receipts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceView {
+    pub id: String,
+    pub name: String,
+    pub updated_at: String,
+}
+
+/// A phone number and what it can receive.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NumberView {
+    pub id: String,
+    pub number: String,
+    /// Labels: "SMS", "MMS", "Voice".
+    pub capabilities: Vec<String>,
+    pub updated_at: String,
+}
+
+/// An app asset; its type is its channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppView {
+    pub id: String,
+    pub name: String,
+    pub app_type: String,
+    pub updated_at: String,
+}
+
+/// An SMPP account incoming SMS can be forwarded to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EsmeBindView {
+    pub id: String,
+    pub system_id: String,
+    pub description: String,
+    pub password_set: bool,
+    pub updated_at: String,
+}
+
+/// The entity a webhook hangs on, with what the UI shows for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityRefView {
+    /// "service", "number" or "app".
+    pub kind: String,
+    pub id: String,
+    /// The asset's name (or number), for display.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub channel: String,
+    pub event: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubSignatureView {
+    /// "sha1" (legacy only), "sha256" or "sha512".
+    pub algorithm: String,
+    pub secret_set: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardToSmppView {
+    pub esme_bind_id: String,
+}
+
+/// An outbound webhook (CONTRACT §2 response shape).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookView {
+    pub id: String,
+    pub name: String,
+    pub entity: EntityRefView,
+    pub url: String,
+    pub notifications: Vec<NotificationView>,
+    pub hub_signature: Option<HubSignatureView>,
+    pub authorization_id: Option<String>,
+    pub forward_to_smpp: Option<ForwardToSmppView>,
+    pub enabled: bool,
+    /// "Active" or "Disabled".
+    pub status: String,
+    pub updated_at: String,
+}
+
+/// Names of the webhooks that keep an asset (or authorization) from being deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InUse {
+    pub webhooks: Vec<String>,
+}
+
+/// The kinds of asset, for the operations they share (delete).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AssetKind {
+    Service,
+    Number,
+    App,
+    EsmeBind,
+}
+
+impl AssetKind {
+    /// How a person calls one.
+    pub fn noun(self) -> &'static str {
+        match self {
+            AssetKind::Service => "service",
+            AssetKind::Number => "number",
+            AssetKind::App => "app",
+            AssetKind::EsmeBind => "ESME bind",
+        }
+    }
+}
+
+/// A choice in a select (authorizations, ESME binds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+/// Everything the webhook form offers to choose from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookFormOptions {
+    pub services: Vec<ServiceView>,
+    pub numbers: Vec<NumberView>,
+    pub apps: Vec<AppView>,
+    pub esme_binds: Vec<Choice>,
+    pub authorizations: Vec<Choice>,
+}

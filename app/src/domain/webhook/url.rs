@@ -1,0 +1,233 @@
+//! The webhook's endpoint: an absolute `https://` URL, parsed by hand so the browser build needs
+//! no URL crate. Guarantees: scheme `https` (stored lower-case), a non-empty host (a name, an
+//! IPv4 address or a bracketed IPv6 address), an optional port 1–65535, no user info, no
+//! whitespace, control or ambiguous characters (`\`, `<`, `>`, …), at most 2048 characters.
+//! Where the host points is the SSRF guard's question, at connection time.
+
+use serde::Serialize;
+
+use crate::domain::validation::{field, ValidationError};
+
+const HTTPS: &str = "https://";
+const USE_HTTPS: &str = "Use an https:// URL.";
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct HttpsUrl(String);
+
+impl HttpsUrl {
+    pub const MAX_LEN: usize = 2048;
+
+    pub fn parse(raw: &str) -> Result<HttpsUrl, ValidationError> {
+        let refuse = |message: &str| Err(ValidationError::new(field::URL, message));
+        let url = raw.trim();
+        if url.is_empty() {
+            return refuse("Enter the URL, starting with https://.");
+        }
+        if url.len() > Self::MAX_LEN {
+            return refuse("Keep the URL to 2048 characters or fewer.");
+        }
+        // Browsers and HTTP libraries disagree about these (a `\` may end the host for one and
+        // not the other), which is how a URL ends up calling somewhere other than it reads.
+        let ambiguous = |c: char| c.is_whitespace() || c.is_control() || "\\<>\"{}|^`".contains(c);
+        if url.contains(ambiguous) {
+            return refuse(USE_HTTPS);
+        }
+        let Some(rest) = url
+            .get(..HTTPS.len())
+            .filter(|scheme| scheme.eq_ignore_ascii_case(HTTPS))
+            .map(|_| &url[HTTPS.len()..])
+        else {
+            return refuse(USE_HTTPS);
+        };
+        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        if authority.contains('@') {
+            return refuse(
+                "Remove the user name and password from the URL: use an Authorization instead.",
+            );
+        }
+        if split_authority(authority).is_none() {
+            return refuse(USE_HTTPS);
+        }
+        Ok(HttpsUrl(format!("{HTTPS}{rest}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// The host as written (IPv6 with its brackets).
+    pub fn host(&self) -> &str {
+        split_authority(self.authority()).expect("parsed").0
+    }
+
+    /// The port, 443 when none is written.
+    pub fn port(&self) -> u16 {
+        split_authority(self.authority()).expect("parsed").1
+    }
+
+    fn authority(&self) -> &str {
+        let rest = &self.0[HTTPS.len()..];
+        &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())]
+    }
+}
+
+impl std::fmt::Display for HttpsUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `host[:port]` → (host, port), or `None` when either is malformed.
+fn split_authority(authority: &str) -> Option<(&str, u16)> {
+    let (host, port) = if authority.starts_with('[') {
+        let end = authority.find(']')? + 1;
+        let (host, after) = authority.split_at(end);
+        let inner = &host[1..end - 1];
+        let ipv6 = inner.contains(':')
+            && inner
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.');
+        if !ipv6 {
+            return None;
+        }
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    if !host.starts_with('[') && !valid_name(host) {
+        return None;
+    }
+    let port = match port {
+        None => 443,
+        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse::<u16>().ok().filter(|p| *p != 0)?
+        }
+        Some(_) => return None,
+    };
+    Some((host, port))
+}
+
+/// A DNS name (internationalised names allowed) or an IPv4 address: labels of letters, digits,
+/// `-` and `_`, separated by single dots, with at most one trailing dot.
+fn valid_name(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_https_urls_are_accepted() {
+        let table = [
+            ("https://example.com", "example.com", 443),
+            ("https://example.com/hook?x=1&y=%20#top", "example.com", 443),
+            ("  https://example.com/hook  ", "example.com", 443),
+            (
+                "https://hooks.example.com.:8443/a/b",
+                "hooks.example.com.",
+                8443,
+            ),
+            ("https://127.0.0.1:65535", "127.0.0.1", 65535),
+            ("https://[::1]:8443/x", "[::1]", 8443),
+            ("https://[2001:db8::7]", "[2001:db8::7]", 443),
+            ("https://münchen.example/", "münchen.example", 443),
+            ("https://my_host-1.internal?q", "my_host-1.internal", 443),
+            ("https://localhost", "localhost", 443),
+        ];
+        for (raw, host, port) in table {
+            let url = HttpsUrl::parse(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+            assert_eq!((url.host(), url.port()), (host, port), "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn the_scheme_is_stored_lower_case_and_the_rest_as_typed() {
+        let url = HttpsUrl::parse("HTTPS://Example.com/Path?Q=1").unwrap();
+        assert_eq!(url.as_str(), "https://Example.com/Path?Q=1");
+    }
+
+    #[test]
+    fn a_url_of_2048_characters_is_accepted_and_one_more_is_refused() {
+        let base = "https://example.com/";
+        let longest = format!("{base}{}", "a".repeat(2048 - base.len()));
+        assert!(HttpsUrl::parse(&longest).is_ok());
+        let e = HttpsUrl::parse(&format!("{longest}a")).unwrap_err();
+        assert_eq!(e.message, "Keep the URL to 2048 characters or fewer.");
+    }
+
+    #[test]
+    fn anything_but_an_absolute_https_url_is_refused_on_the_url_field() {
+        let table = [
+            ("", "Enter the URL, starting with https://."),
+            ("   ", "Enter the URL, starting with https://."),
+            ("http://example.com", USE_HTTPS),
+            ("ftp://example.com", USE_HTTPS),
+            ("example.com/hook", USE_HTTPS),
+            ("//example.com", USE_HTTPS),
+            ("https:example.com", USE_HTTPS),
+            ("https:/example.com", USE_HTTPS),
+            ("https://", USE_HTTPS),
+            ("https:///hook", USE_HTTPS),
+            ("https://?q", USE_HTTPS),
+            ("https://exa mple.com", USE_HTTPS),
+            ("https://example.com/a b", USE_HTTPS),
+            ("https://example.com\n/x", USE_HTTPS),
+            ("https://example.com\\@evil.test", USE_HTTPS),
+            ("https://ex<ample.com", USE_HTTPS),
+            ("https://example.com:", USE_HTTPS),
+            ("https://example.com:0", USE_HTTPS),
+            ("https://example.com:65536", USE_HTTPS),
+            ("https://example.com:443443", USE_HTTPS),
+            ("https://example.com:8a", USE_HTTPS),
+            ("https://example.com:80:80", USE_HTTPS),
+            ("https://::1/", USE_HTTPS),
+            ("https://[::1/", USE_HTTPS),
+            ("https://[example.com]/", USE_HTTPS),
+            ("https://[::1]x/", USE_HTTPS),
+            ("https://exa..mple.com", USE_HTTPS),
+            ("https://.example.com", USE_HTTPS),
+            ("https://example.com..", USE_HTTPS),
+            ("https://exa%6dple.com", USE_HTTPS),
+            (
+                "https://user:pw@example.com",
+                "Remove the user name and password from the URL: use an Authorization instead.",
+            ),
+            (
+                "https://@example.com",
+                "Remove the user name and password from the URL: use an Authorization instead.",
+            ),
+        ];
+        for (raw, message) in table {
+            let e = HttpsUrl::parse(raw).expect_err(raw);
+            assert_eq!(
+                (e.field.as_str(), e.message.as_str()),
+                ("url", message),
+                "{raw:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_at_sign_after_the_host_is_part_of_the_path() {
+        let url = HttpsUrl::parse("https://example.com/users/@me").unwrap();
+        assert_eq!(url.host(), "example.com");
+    }
+}

@@ -1,0 +1,80 @@
+//! Assets › Numbers › Add Number (`/assets/numbers/new`) and Edit Number
+//! (`/assets/numbers/{id}`): the number and its capabilities (SMS, MMS, Voice).
+
+use leptos::prelude::*;
+
+use super::asset_form::{use_save, AssetFormFrame, FormSpec};
+use crate::{
+    api::assets::{list_numbers, SaveNumber},
+    components::field::{group_error_id, FormActions, FormError, GroupError, TextField},
+    domain::{channels::Capability, views::NumberView},
+};
+
+static SPEC: FormSpec = FormSpec {
+    new_title: "Add Number",
+    edit_title: "Edit Number",
+    list_href: "/assets/numbers",
+    saved_href: "/assets/numbers?notice=saved",
+    list_title: "Numbers",
+};
+
+const FIELDS: &[&str] = &["number", "capabilities"];
+
+#[component]
+pub fn NumberFormPage() -> impl IntoView {
+    let save = ServerAction::<SaveNumber>::new();
+    let error = use_save(save, &SPEC);
+    let form = move |number: Option<NumberView>| {
+        let (id, value, capabilities) = match number {
+            Some(n) => (Some(n.id), n.number, n.capabilities),
+            None => (None, String::new(), Vec::new()),
+        };
+        let invalid = move || error.with(|e| e.as_ref().and_then(|e| e.message_for("capabilities")).is_some());
+        // Indexed names (`capabilities[0]`…): the server function reads them as one list.
+        let boxes = Capability::ALL
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let checked = capabilities.iter().any(|have| have == c.label());
+                view! {
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            name=format!("capabilities[{i}]")
+                            value=c.label()
+                            checked=checked
+                        />
+                        {c.label()}
+                    </label>
+                }
+            })
+            .collect_view();
+        view! {
+            <ActionForm action=save attr:class="panel form-panel" attr:novalidate=true>
+                <FormError error fields=FIELDS />
+                {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
+                <TextField
+                    label="Number"
+                    name="number"
+                    value
+                    error
+                    required=true
+                    inputmode="tel"
+                    autocomplete="off"
+                    hint="In E.164 form, like +14155550100, or a short code of 3 to 8 digits."
+                />
+                <fieldset
+                    class="field checks"
+                    aria-describedby=move || invalid().then(|| group_error_id("capabilities"))
+                >
+                    <legend>"Capabilities"</legend>
+                    <div class="check-row">{boxes}</div>
+                    <GroupError name="capabilities" error />
+                </fieldset>
+                <FormActions cancel_href=SPEC.list_href pending=save.pending() />
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! { <AssetFormFrame spec=&SPEC load=list_numbers form /> }
+}

@@ -1,0 +1,197 @@
+//! Outbound webhooks: validate with the shared rules, check what only the server knows (the
+//! entity, the ESME bind and the authorization exist), make the test call when the URL or the
+//! authorization is new, seal the hub secret, store.
+
+use app::domain::{
+    channels::EntityFacts,
+    validation::{field, SecretChange},
+    views::{
+        Choice, EntityRefView, ForwardToSmppView, HubSignatureView, NotificationView, WebhookFormOptions,
+        WebhookView,
+    },
+    webhook::{Existing, HubAlgorithm, NewWebhook, ParseContext, WebhookInput},
+    AppError,
+};
+
+use super::{
+    assets::{app_view, capabilities, number_view, service_view},
+    not_found, parse_id, rfc3339, unexpected, Console,
+};
+use crate::{
+    outbound::{test_call, NoAuth, TestCallResult},
+    store::{EntityId, StoreError, WebhookRecord, WebhookWrite},
+};
+
+/// The associated data that binds a sealed hub secret to its column.
+pub(crate) const HUB_SECRET_AAD: &[u8] = b"webhooks.hub_secret";
+
+fn view(r: WebhookRecord) -> WebhookView {
+    WebhookView {
+        id: r.id.to_string(),
+        name: r.name,
+        entity: EntityRefView { kind: r.entity.kind().into(), id: r.entity.id().to_string(), name: r.entity_name },
+        url: r.url,
+        notifications: r
+            .notifications
+            .into_iter()
+            .map(|(channel, event)| NotificationView { channel, event })
+            .collect(),
+        hub_signature: r.hub_algorithm.map(|algorithm| HubSignatureView { algorithm, secret_set: r.hub_secret_enc.is_some() }),
+        authorization_id: r.authorization_id.map(|id| id.to_string()),
+        forward_to_smpp: r.esme_bind_id.map(|id| ForwardToSmppView { esme_bind_id: id.to_string() }),
+        status: if r.enabled { "Active" } else { "Disabled" }.into(),
+        enabled: r.enabled,
+        updated_at: rfc3339(r.updated_at),
+    }
+}
+
+impl Console {
+    pub(super) async fn webhooks(&self) -> Result<Vec<WebhookView>, AppError> {
+        Ok(self.store.list_webhooks().await.map_err(unexpected)?.into_iter().map(view).collect())
+    }
+
+    pub(super) async fn webhook(&self, id: &str) -> Result<WebhookView, AppError> {
+        let found = self.store.get_webhook(parse_id(id, "webhook")?).await.map_err(unexpected)?;
+        found.map(view).ok_or_else(|| not_found("webhook", id))
+    }
+
+    pub(super) async fn remove_webhook(&self, id: &str) -> Result<(), AppError> {
+        match self.store.delete_webhook(parse_id(id, "webhook")?).await.map_err(unexpected)? {
+            true => Ok(()),
+            false => Err(not_found("webhook", id)),
+        }
+    }
+
+    /// The entity named by the input, with what decides its notifications; `None` if unknown.
+    async fn entity(&self, kind: &str, id: &str) -> Result<Option<(EntityId, EntityFacts)>, AppError> {
+        let Ok(n) = id.trim().parse::<i64>() else { return Ok(None) };
+        Ok(match kind {
+            "service" => self.store.get_service(n).await.map_err(unexpected)?.map(|_| (EntityId::Service(n), EntityFacts::service())),
+            "number" => self
+                .store
+                .get_number(n)
+                .await
+                .map_err(unexpected)?
+                .map(|r| (EntityId::Number(n), EntityFacts::number(capabilities(&r)))),
+            "app" => match self.store.get_app(n).await.map_err(unexpected)? {
+                Some(r) => app::domain::channels::AppType::parse(&r.app_type).map(|t| (EntityId::App(n), EntityFacts::app(t))),
+                None => None,
+            },
+            _ => None,
+        })
+    }
+
+    pub(super) async fn put_webhook(&self, id: Option<&str>, input: WebhookInput) -> Result<WebhookView, AppError> {
+        let stored = match id {
+            Some(id) => Some(
+                self.store
+                    .get_webhook(parse_id(id, "webhook")?)
+                    .await
+                    .map_err(unexpected)?
+                    .ok_or_else(|| not_found("webhook", id))?,
+            ),
+            None => None,
+        };
+        let entity = match &input.entity {
+            Some(e) => self.entity(&e.kind, &e.id).await?,
+            None => None,
+        };
+        let ctx = ParseContext {
+            entity: entity.as_ref().map(|(_, facts)| facts.clone()),
+            existing: stored.as_ref().map(|w| Existing {
+                notifications: w.notifications.clone(),
+                hub_algorithm: w.hub_algorithm.as_deref().and_then(HubAlgorithm::parse),
+                hub_secret_set: w.hub_secret_enc.is_some(),
+            }),
+        };
+        let new = NewWebhook::parse(&input, &ctx).map_err(AppError::from)?;
+        let (entity_id, _) = entity.expect("parse refuses an unknown entity");
+        let esme_bind_id = match &new.forward_to_smpp_esme_bind_id {
+            Some(bind) => Some(self.esme_bind_id(bind).await?),
+            None => None,
+        };
+        let authorization_id = match &new.authorization_id {
+            // Authorization profiles arrive with their own work item; until then none exists.
+            Some(a) => return Err(AppError::validation(field::AUTHORIZATION_ID, format!("No authorization has the id \"{a}\"."))),
+            None => None,
+        };
+        let url_is_new = stored.as_ref().is_none_or(|w| w.url != new.url.as_str() || w.authorization_id != authorization_id);
+        if url_is_new {
+            self.test_call(new.url.as_str()).await?;
+        }
+        let (hub_algorithm, hub_secret_enc) = match &new.hub {
+            None => (None, None),
+            Some(hub) => {
+                let sealed = match &hub.secret {
+                    SecretChange::Set(secret) => Some(self.secrets.seal(secret.expose(), HUB_SECRET_AAD)),
+                    SecretChange::Keep => stored.as_ref().and_then(|w| w.hub_secret_enc.clone()),
+                };
+                (Some(hub.algorithm.as_str().to_owned()), sealed)
+            }
+        };
+        let write = WebhookWrite {
+            name: new.name.as_str().to_owned(),
+            entity: entity_id,
+            url: new.url.as_str().to_owned(),
+            hub_algorithm,
+            hub_secret_enc,
+            authorization_id,
+            esme_bind_id,
+            enabled: new.enabled,
+            notifications: new.notifications.iter().map(|n| (n.channel_label().to_owned(), n.event_label().to_owned())).collect(),
+        };
+        let taken = |e: StoreError| match e {
+            StoreError::Conflict(_) => AppError::conflict(
+                Some(field::NAME),
+                format!("A webhook named \"{}\" exists already for this entity.", write.name),
+            ),
+            e => unexpected(e),
+        };
+        let saved = match stored {
+            None => self.store.insert_webhook(&write).await.map_err(taken)?,
+            Some(w) => self.store.update_webhook(w.id, &write).await.map_err(taken)?.ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
+        };
+        Ok(view(saved))
+    }
+
+    async fn esme_bind_id(&self, raw: &str) -> Result<i64, AppError> {
+        let missing = || AppError::validation(field::ESME_BIND_ID, format!("No ESME bind has the id \"{raw}\"."));
+        let n = raw.trim().parse::<i64>().map_err(|_| missing())?;
+        match self.store.get_esme_bind(n).await.map_err(unexpected)? {
+            Some(_) => Ok(n),
+            None => Err(missing()),
+        }
+    }
+
+    /// SPEC §3: only an exact 200 to `HEAD url` lets the webhook be saved.
+    async fn test_call(&self, url: &str) -> Result<(), AppError> {
+        match test_call(&self.outbound, url, &NoAuth).await {
+            TestCallResult::Ok => Ok(()),
+            TestCallResult::Refused { detail, .. } => Err(AppError::Validation {
+                field: field::URL.into(),
+                message: "The test call to this URL did not get 200 OK, so the webhook was not saved.".into(),
+                detail: Some(detail),
+            }),
+        }
+    }
+
+    pub(super) async fn form_options(&self) -> Result<WebhookFormOptions, AppError> {
+        let services = self.store.list_services().await.map_err(unexpected)?;
+        let numbers = self.store.list_numbers().await.map_err(unexpected)?;
+        let apps = self.store.list_apps().await.map_err(unexpected)?;
+        let binds = self.store.list_esme_binds().await.map_err(unexpected)?;
+        Ok(WebhookFormOptions {
+            services: services.into_iter().map(service_view).collect(),
+            numbers: numbers.into_iter().map(number_view).collect(),
+            apps: apps.into_iter().map(app_view).collect(),
+            esme_binds: binds
+                .into_iter()
+                .map(|b| Choice {
+                    id: b.id.to_string(),
+                    label: if b.description.is_empty() { b.system_id } else { format!("{} — {}", b.system_id, b.description) },
+                })
+                .collect(),
+            authorizations: Vec::new(),
+        })
+    }
+}

@@ -1,0 +1,235 @@
+//! Webhooks in SQLite: the row and its notification rows are always written together.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sqlx::{sqlite::SqliteRow, Row as _, Sqlite, Transaction};
+
+use super::{db, unique, SqliteStore};
+use crate::store::{now_millis, EntityId, StoreError, WebhookRecord, WebhookStore, WebhookWrite};
+
+/// The webhook columns plus its entity's display name.
+const SELECT: &str = "SELECT w.id, w.name, w.entity_kind, w.service_id, w.number_id, w.app_id, w.url,
+        w.hub_algorithm, w.hub_secret_enc, w.authorization_id, w.esme_bind_id, w.enabled, w.updated_at,
+        COALESCE(s.name, n.number, a.name, '') AS entity_name
+    FROM webhooks w
+    LEFT JOIN services s ON s.id = w.service_id
+    LEFT JOIN numbers n ON n.id = w.number_id
+    LEFT JOIN apps a ON a.id = w.app_id";
+
+fn record(r: &SqliteRow) -> WebhookRecord {
+    let entity = match r.get::<&str, _>("entity_kind") {
+        "service" => EntityId::Service(r.get("service_id")),
+        "number" => EntityId::Number(r.get("number_id")),
+        _ => EntityId::App(r.get("app_id")),
+    };
+    WebhookRecord {
+        id: r.get("id"),
+        name: r.get("name"),
+        entity,
+        entity_name: r.get("entity_name"),
+        url: r.get("url"),
+        hub_algorithm: r.get("hub_algorithm"),
+        hub_secret_enc: r.get("hub_secret_enc"),
+        authorization_id: r.get("authorization_id"),
+        esme_bind_id: r.get("esme_bind_id"),
+        enabled: r.get("enabled"),
+        updated_at: r.get("updated_at"),
+        notifications: Vec::new(),
+    }
+}
+
+fn entity_columns(e: EntityId) -> (Option<i64>, Option<i64>, Option<i64>) {
+    match e {
+        EntityId::Service(id) => (Some(id), None, None),
+        EntityId::Number(id) => (None, Some(id), None),
+        EntityId::App(id) => (None, None, Some(id)),
+    }
+}
+
+async fn write_notifications(tx: &mut Transaction<'_, Sqlite>, id: i64, list: &[(String, String)]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM webhook_notifications WHERE webhook_id = ?1").bind(id).execute(&mut **tx).await.map_err(db)?;
+    if list.is_empty() {
+        return Ok(());
+    }
+    // One statement for all rows (no query in a loop).
+    let mut qb = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO webhook_notifications (webhook_id, channel, event, position) ");
+    qb.push_values(list.iter().enumerate(), |mut b, (i, (channel, event))| {
+        b.push_bind(id).push_bind(channel).push_bind(event).push_bind(i as i64);
+    });
+    qb.build().execute(&mut **tx).await.map_err(db)?;
+    Ok(())
+}
+
+impl SqliteStore {
+    /// Loads the records selected by `where_clause` with their notifications (two queries).
+    async fn load_webhooks(&self, where_clause: &str, id: Option<i64>) -> Result<Vec<WebhookRecord>, StoreError> {
+        let sql = format!("{SELECT} {where_clause} ORDER BY w.id DESC");
+        let mut q = sqlx::query(&sql);
+        if let Some(id) = id {
+            q = q.bind(id);
+        }
+        let mut records: Vec<WebhookRecord> = q.fetch_all(&self.pool).await.map_err(db)?.iter().map(record).collect();
+        let nsql = match id {
+            Some(_) => "SELECT webhook_id, channel, event FROM webhook_notifications WHERE webhook_id = ?1 ORDER BY position",
+            None => "SELECT webhook_id, channel, event FROM webhook_notifications ORDER BY webhook_id, position",
+        };
+        let mut nq = sqlx::query(nsql);
+        if let Some(id) = id {
+            nq = nq.bind(id);
+        }
+        let mut by_webhook: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        for r in nq.fetch_all(&self.pool).await.map_err(db)? {
+            by_webhook.entry(r.get("webhook_id")).or_default().push((r.get("channel"), r.get("event")));
+        }
+        for rec in &mut records {
+            rec.notifications = by_webhook.remove(&rec.id).unwrap_or_default();
+        }
+        Ok(records)
+    }
+}
+
+#[async_trait]
+impl WebhookStore for SqliteStore {
+    async fn list_webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError> {
+        self.load_webhooks("", None).await
+    }
+
+    async fn get_webhook(&self, id: i64) -> Result<Option<WebhookRecord>, StoreError> {
+        Ok(self.load_webhooks("WHERE w.id = ?1", Some(id)).await?.pop())
+    }
+
+    async fn insert_webhook(&self, new: &WebhookWrite) -> Result<WebhookRecord, StoreError> {
+        let (service_id, number_id, app_id) = entity_columns(new.entity);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO webhooks (name, entity_kind, service_id, number_id, app_id, url, hub_algorithm,
+                hub_secret_enc, authorization_id, esme_bind_id, enabled, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(new.entity.kind())
+        .bind(service_id)
+        .bind(number_id)
+        .bind(app_id)
+        .bind(&new.url)
+        .bind(&new.hub_algorithm)
+        .bind(&new.hub_secret_enc)
+        .bind(new.authorization_id)
+        .bind(new.esme_bind_id)
+        .bind(new.enabled)
+        .bind(now_millis())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(unique("webhooks_name_per_entity"))?;
+        write_notifications(&mut tx, id, &new.notifications).await?;
+        tx.commit().await.map_err(db)?;
+        self.get_webhook(id).await?.ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+    }
+
+    async fn update_webhook(&self, id: i64, new: &WebhookWrite) -> Result<Option<WebhookRecord>, StoreError> {
+        let (service_id, number_id, app_id) = entity_columns(new.entity);
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let changed = sqlx::query(
+            "UPDATE webhooks SET name = ?2, entity_kind = ?3, service_id = ?4, number_id = ?5, app_id = ?6,
+                url = ?7, hub_algorithm = ?8, hub_secret_enc = ?9, authorization_id = ?10,
+                esme_bind_id = ?11, enabled = ?12, updated_at = ?13
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(&new.name)
+        .bind(new.entity.kind())
+        .bind(service_id)
+        .bind(number_id)
+        .bind(app_id)
+        .bind(&new.url)
+        .bind(&new.hub_algorithm)
+        .bind(&new.hub_secret_enc)
+        .bind(new.authorization_id)
+        .bind(new.esme_bind_id)
+        .bind(new.enabled)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(unique("webhooks_name_per_entity"))?;
+        if changed.rows_affected() == 0 {
+            return Ok(None);
+        }
+        write_notifications(&mut tx, id, &new.notifications).await?;
+        tx.commit().await.map_err(db)?;
+        self.get_webhook(id).await
+    }
+
+    async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM webhooks WHERE id = ?1").bind(id).execute(&self.pool).await.map_err(db)?;
+        Ok(done.rows_affected() > 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{sqlite::test_store as store, AssetRef, AssetStore as _};
+
+    fn write(name: &str, service: i64) -> WebhookWrite {
+        WebhookWrite {
+            name: name.into(),
+            entity: EntityId::Service(service),
+            url: "https://example.com/hook".into(),
+            hub_algorithm: Some("sha256".into()),
+            hub_secret_enc: Some("v1:sealed".into()),
+            authorization_id: None,
+            esme_bind_id: None,
+            enabled: true,
+            notifications: vec![("SMS".into(), "Delivered".into()), ("SMS".into(), "Failed".into())],
+        }
+    }
+
+    #[tokio::test]
+    async fn a_webhook_is_stored_with_its_notifications_in_order() {
+        let (s, _d) = store().await;
+        let svc = s.insert_service("Alerts").await.unwrap();
+        let w = s.insert_webhook(&write("Receipts", svc.id)).await.unwrap();
+        assert_eq!(w.entity_name, "Alerts");
+        assert_eq!(w.notifications, vec![("SMS".into(), "Delivered".into()), ("SMS".into(), "Failed".into())]);
+        assert_eq!(s.list_webhooks().await.unwrap(), vec![w]);
+    }
+
+    #[tokio::test]
+    async fn a_name_is_unique_per_entity_only() {
+        let (s, _d) = store().await;
+        let a = s.insert_service("A").await.unwrap();
+        let b = s.insert_service("B").await.unwrap();
+        s.insert_webhook(&write("Receipts", a.id)).await.unwrap();
+        s.insert_webhook(&write("Receipts", b.id)).await.unwrap();
+        let dup = s.insert_webhook(&write("Receipts", a.id)).await;
+        assert!(matches!(dup, Err(StoreError::Conflict("webhooks_name_per_entity"))), "{dup:?}");
+    }
+
+    #[tokio::test]
+    async fn an_update_replaces_everything_including_notifications() {
+        let (s, _d) = store().await;
+        let svc = s.insert_service("Alerts").await.unwrap();
+        let w = s.insert_webhook(&write("Receipts", svc.id)).await.unwrap();
+        let mut change = write("Renamed", svc.id);
+        change.notifications = vec![("Voice".into(), "Answered".into())];
+        change.hub_algorithm = None;
+        change.hub_secret_enc = None;
+        let got = s.update_webhook(w.id, &change).await.unwrap().unwrap();
+        assert_eq!(got.name, "Renamed");
+        assert_eq!(got.notifications, vec![("Voice".into(), "Answered".into())]);
+        assert_eq!(got.hub_algorithm, None);
+        assert_eq!(s.update_webhook(999, &change).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_asset_in_use_cannot_be_deleted_and_names_its_webhooks() {
+        let (s, _d) = store().await;
+        let svc = s.insert_service("Alerts").await.unwrap();
+        let w = s.insert_webhook(&write("Receipts", svc.id)).await.unwrap();
+        assert_eq!(s.webhooks_using(AssetRef::Service(svc.id)).await.unwrap(), vec!["Receipts".to_owned()]);
+        assert!(matches!(s.delete_asset(AssetRef::Service(svc.id)).await, Err(StoreError::Conflict("in_use"))));
+        assert!(s.delete_webhook(w.id).await.unwrap());
+        assert!(s.delete_asset(AssetRef::Service(svc.id)).await.unwrap());
+    }
+}

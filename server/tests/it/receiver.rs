@@ -1,0 +1,254 @@
+//! Test peers for the webhook test call, all on 127.0.0.1 (never any other address):
+//! - [`Receiver`]: an in-process HTTPS server whose certificate (for `localhost` and `127.0.0.1`)
+//!   is signed by a throwaway test CA ([`TestCa`]); answers are configured per path, and every
+//!   request is recorded (method, path, headers), as is every accepted connection;
+//! - [`HangServer`]: accepts connections and never says a word (not even TLS);
+//! - [`refused_port`]: a port nothing listens on (bound, then released).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use hyper::{body::Incoming, service::service_fn, Request, Response};
+use hyper_util::rt::TokioIo;
+use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+
+/// A test CA and the TLS configuration of a server certificate it signed.
+pub struct TestCa {
+    pub ca_pem: String,
+    server: Arc<rustls::ServerConfig>,
+}
+
+impl TestCa {
+    /// A fresh CA, and a leaf for `localhost` and `127.0.0.1` signed by it.
+    pub fn new() -> TestCa {
+        let ca_key = KeyPair::generate().expect("CA key");
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_cert = ca_params.self_signed(&ca_key).expect("CA certificate");
+        let issuer = Issuer::new(ca_params, ca_key);
+
+        let leaf_key = KeyPair::generate().expect("leaf key");
+        let names = vec!["localhost".to_owned(), "127.0.0.1".to_owned()];
+        let leaf = CertificateParams::new(names)
+            .expect("leaf params")
+            .signed_by(&leaf_key, &issuer)
+            .expect("leaf certificate");
+
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let server = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("protocol versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![CertificateDer::from(leaf.der().to_vec())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der())),
+            )
+            .expect("server config");
+        TestCa {
+            ca_pem: ca_cert.pem(),
+            server: Arc::new(server),
+        }
+    }
+
+    /// Writes the CA certificate as PEM into `dir`, for `--extra-ca-file`.
+    pub fn write_pem(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("test-ca.pem");
+        std::fs::write(&path, &self.ca_pem).expect("write the CA PEM");
+        path
+    }
+}
+
+/// One request the receiver saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    /// Header names in lower case.
+    pub headers: Vec<(String, String)>,
+}
+
+/// What the receiver answers on one path: a status and, for redirects, a `Location`.
+#[derive(Debug, Clone)]
+struct Answer {
+    status: u16,
+    location: Option<String>,
+}
+
+/// An HTTPS server on 127.0.0.1 that answers by path (404 where nothing is configured).
+pub struct Receiver {
+    pub addr: SocketAddr,
+    connections: Arc<AtomicUsize>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    task: JoinHandle<()>,
+}
+
+/// Builds the answers of a [`Receiver`].
+#[derive(Default)]
+pub struct Answers(HashMap<String, Answer>);
+
+impl Answers {
+    pub fn status(mut self, path: &str, status: u16) -> Self {
+        let answer = Answer {
+            status,
+            location: None,
+        };
+        self.0.insert(path.to_owned(), answer);
+        self
+    }
+
+    pub fn redirect(mut self, path: &str, status: u16, location: &str) -> Self {
+        let answer = Answer {
+            status,
+            location: Some(location.to_owned()),
+        };
+        self.0.insert(path.to_owned(), answer);
+        self
+    }
+}
+
+impl Receiver {
+    /// `/ok` and `/other` → 200, `/missing` → 404, `/moved` → 301 to `/elsewhere` (itself 200).
+    pub async fn standard(ca: &TestCa) -> Receiver {
+        let answers = Answers::default()
+            .status("/ok", 200)
+            .status("/other", 200)
+            .status("/elsewhere", 200)
+            .status("/missing", 404)
+            .redirect("/moved", 301, "/elsewhere");
+        Receiver::start(ca, answers).await
+    }
+
+    pub async fn start(ca: &TestCa, answers: Answers) -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let acceptor = TlsAcceptor::from(ca.server.clone());
+        let answers = Arc::new(answers.0);
+        let connections = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let (count, log) = (connections.clone(), seen.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                let (acceptor, log, answers) = (acceptor.clone(), log.clone(), answers.clone());
+                tokio::spawn(async move {
+                    let Ok(tls) = acceptor.accept(tcp).await else {
+                        return; // e.g. the client did not trust our certificate
+                    };
+                    let service = service_fn(move |req| {
+                        let response = answer(&req, &log, &answers);
+                        async move { Ok::<_, std::convert::Infallible>(response) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(tls), service)
+                        .await;
+                });
+            }
+        });
+        Receiver {
+            addr,
+            connections,
+            seen,
+            task,
+        }
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `https://localhost:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.port())
+    }
+
+    /// Every request seen so far, in order.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().expect("seen lock").clone()
+    }
+
+    /// TCP connections accepted so far (including those whose TLS handshake failed).
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn answer(
+    req: &Request<Incoming>,
+    log: &Mutex<Vec<Seen>>,
+    answers: &HashMap<String, Answer>,
+) -> Response<String> {
+    let path = req.uri().path().to_owned();
+    let headers = req
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (k.as_str().to_owned(), value)
+        })
+        .collect();
+    log.lock().expect("seen lock").push(Seen {
+        method: req.method().to_string(),
+        path: path.clone(),
+        headers,
+    });
+    let configured = answers.get(&path).cloned().unwrap_or(Answer {
+        status: 404,
+        location: None,
+    });
+    let mut builder = Response::builder().status(configured.status);
+    if let Some(location) = configured.location {
+        builder = builder.header(hyper::header::LOCATION, location);
+    }
+    builder.body(String::new()).expect("valid response")
+}
+
+/// Accepts TCP connections on 127.0.0.1 and holds them open without a byte of answer.
+pub struct HangServer {
+    pub addr: SocketAddr,
+    task: JoinHandle<()>,
+}
+
+impl HangServer {
+    pub async fn start() -> HangServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((tcp, _)) = listener.accept().await {
+                held.push(tcp);
+            }
+        });
+        HangServer { addr, task }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.addr.port())
+    }
+}
+
+impl Drop for HangServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A loopback port nothing listens on: bound to find a free one, then released.
+pub async fn refused_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let port = listener.local_addr().expect("local addr").port();
+    drop(listener);
+    port
+}
