@@ -126,7 +126,9 @@ impl Receiver {
     }
 
     pub async fn start(ca: &TestCa, answers: Answers) -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let acceptor = TlsAcceptor::from(ca.server.clone());
         let answers = Arc::new(answers.0);
@@ -223,7 +225,9 @@ pub struct HangServer {
 
 impl HangServer {
     pub async fn start() -> HangServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let task = tokio::spawn(async move {
             let mut held = Vec::new();
@@ -247,7 +251,9 @@ impl Drop for HangServer {
 
 /// A loopback port nothing listens on: bound to find a free one, then released.
 pub async fn refused_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind loopback");
     let port = listener.local_addr().expect("local addr").port();
     drop(listener);
     port

@@ -1,116 +1,13 @@
 //! `/api/v1/services`, `/numbers`, `/apps`, `/esme-binds` over HTTP with an API key
 //! (CONTRACT §2): status codes, the error shape, write-only passwords, deletion in use.
-//! Also [`Api`], the small JSON client the REST tests share.
+//! [`client::Api`] is the small JSON client the REST tests share.
+
+pub mod client;
+mod in_use;
 
 use serde_json::{json, Value};
-use webhooks_console::auth::api_key;
 
-use crate::helpers::{spawn_app_with, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-use crate::receiver::{Receiver, TestCa};
-
-/// One answer of the API: status, JSON body (`Null` when empty) and the raw text.
-pub struct Answer {
-    pub status: u16,
-    pub body: Value,
-    pub text: String,
-}
-
-impl Answer {
-    /// Asserts the status and an `{"error": "<sentence>", "field": …}` body; returns the error.
-    #[track_caller]
-    pub fn refused(&self, status: u16, field: Option<&str>) -> String {
-        assert_eq!(self.status, status, "{}", self.text);
-        let error = self.body["error"].as_str().unwrap_or_default();
-        assert!(!error.is_empty(), "no error sentence: {}", self.text);
-        assert_eq!(self.body["field"].as_str(), field, "{}", self.text);
-        error.to_owned()
-    }
-}
-
-/// The app, an API key for it, and a folder for its secret key file and CA file.
-pub struct Api {
-    pub app: TestApp,
-    key: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Api {
-    /// The app with an admin, its secret key file in a temp folder, and these extra flags.
-    pub async fn spawn_with(extra: &[&str]) -> Api {
-        let dir = tempfile::tempdir().expect("temp dir");
-        Self::spawn_in(dir, extra).await
-    }
-
-    pub async fn spawn() -> Api {
-        Self::spawn_with(&[]).await
-    }
-
-    /// Like [`Api::spawn_with`], in a folder prepared beforehand (e.g. holding a CA file).
-    pub async fn spawn_in(dir: tempfile::TempDir, extra: &[&str]) -> Api {
-        let key_file = dir.path().join("secret.key").display().to_string();
-        let mut flags = vec![
-            "--admin-email",
-            ADMIN_EMAIL,
-            "--admin-password",
-            ADMIN_PASSWORD,
-            "--secret-key-file",
-            &key_file,
-        ];
-        flags.extend_from_slice(extra);
-        let app = spawn_app_with(&flags).await;
-        let (key, _) = api_key::create(app.store.as_ref(), "rest tests")
-            .await
-            .expect("API key");
-        Api {
-            app,
-            key,
-            _dir: dir,
-        }
-    }
-
-    pub async fn send(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
-        let mut req = self
-            .app
-            .client
-            .request(method, self.app.url(path))
-            .bearer_auth(&self.key);
-        if let Some(body) = body {
-            req = req
-                .header("content-type", "application/json")
-                .body(body.to_owned());
-        }
-        let res = req.send().await.expect("the API answers");
-        let status = res.status().as_u16();
-        let text = res.text().await.expect("body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-        };
-        Answer { status, body, text }
-    }
-
-    pub async fn get(&self, path: &str) -> Answer {
-        self.send("GET", path, None).await
-    }
-    pub async fn post(&self, path: &str, body: Value) -> Answer {
-        self.send("POST", path, Some(&body.to_string())).await
-    }
-    pub async fn put(&self, path: &str, body: Value) -> Answer {
-        self.send("PUT", path, Some(&body.to_string())).await
-    }
-    pub async fn delete(&self, path: &str) -> Answer {
-        self.send("DELETE", path, None).await
-    }
-
-    /// Creates an asset and returns its id, asserting 201.
-    pub async fn create(&self, collection: &str, body: Value) -> String {
-        let res = self.post(collection, body).await;
-        assert_eq!(res.status, 201, "{collection}: {}", res.text);
-        res.body["id"].as_str().expect("id is a string").to_owned()
-    }
-}
+pub use client::{Answer, Api};
 
 const KINDS: [&str; 4] = ["services", "numbers", "apps", "esme-binds"];
 
@@ -154,14 +51,23 @@ async fn every_asset_kind_is_created_listed_newest_first_read_replaced_and_delet
 
         let created = api.post(&base, first.clone()).await;
         assert_eq!(created.status, 201, "{kind}: {}", created.text);
-        let id = created.body["id"].as_str().expect("id is a string").to_owned();
+        let id = created.body["id"]
+            .as_str()
+            .expect("id is a string")
+            .to_owned();
         assert_eq!(created.body[field], first[field], "{kind}");
         assert!(created.body["updated_at"].is_string(), "{kind}");
         let other = api.create(&base, second).await;
 
         let list = api.get(&base).await;
         assert_eq!(list.status, 200, "{kind}");
-        let ids: Vec<&str> = list.body.as_array().expect("array").iter().map(|a| a["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = list
+            .body
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|a| a["id"].as_str().unwrap())
+            .collect();
         assert_eq!(ids, [other.as_str(), id.as_str()], "{kind}: newest first");
 
         let read = api.get(&format!("{base}/{id}")).await;
@@ -171,13 +77,25 @@ async fn every_asset_kind_is_created_listed_newest_first_read_replaced_and_delet
         assert_eq!(replaced.status, 200, "{kind}: {}", replaced.text);
         assert_eq!(replaced.body["id"], id.as_str(), "{kind}");
         assert_eq!(replaced.body[field], replacement[field], "{kind}");
-        assert_eq!(api.get(&format!("{base}/{id}")).await.body, replaced.body, "{kind}");
+        assert_eq!(
+            api.get(&format!("{base}/{id}")).await.body,
+            replaced.body,
+            "{kind}"
+        );
 
         let deleted = api.delete(&format!("{base}/{id}")).await;
         assert_eq!((deleted.status, deleted.text.as_str()), (204, ""), "{kind}");
         api.get(&format!("{base}/{id}")).await.refused(404, None);
         api.delete(&format!("{base}/{id}")).await.refused(404, None);
-        let ids: Vec<Value> = api.get(&base).await.body.as_array().unwrap().iter().map(|a| a["id"].clone()).collect();
+        let ids: Vec<Value> = api
+            .get(&base)
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].clone())
+            .collect();
         assert_eq!(ids, [json!(other)], "{kind}");
     }
 }
@@ -186,7 +104,10 @@ async fn every_asset_kind_is_created_listed_newest_first_read_replaced_and_delet
 async fn number_capabilities_come_back_in_the_order_sms_mms_voice_and_spaces_are_removed() {
     let api = Api::spawn().await;
     let res = api
-        .post("/api/v1/numbers", json!({"number": "+1 415-555-0100", "capabilities": ["Voice", "SMS"]}))
+        .post(
+            "/api/v1/numbers",
+            json!({"number": "+1 415-555-0100", "capabilities": ["Voice", "SMS"]}),
+        )
         .await;
     assert_eq!(res.status, 201, "{}", res.text);
     assert_eq!(res.body["number"], "+14155550100");
@@ -221,9 +142,13 @@ async fn a_body_that_is_not_json_answers_400_with_an_error() {
             _ => r#"{"system_id": "x", "password": 12}"#,
         };
         for bad in ["{\"name\": ", "not json", "[1, 2]", wrong_type] {
-            let res = api.send("POST", &format!("/api/v1/{kind}"), Some(bad)).await;
+            let res = api
+                .send("POST", &format!("/api/v1/{kind}"), Some(bad))
+                .await;
             res.refused(400, None);
-            let res = api.send("PUT", &format!("/api/v1/{kind}/{id}"), Some(bad)).await;
+            let res = api
+                .send("PUT", &format!("/api/v1/{kind}/{id}"), Some(bad))
+                .await;
             res.refused(400, None);
         }
     }
@@ -236,34 +161,87 @@ async fn invalid_values_answer_422_naming_the_field() {
         ("services", json!({"name": ""}), "name"),
         ("services", json!({}), "name"),
         ("services", json!({"name": "x".repeat(101)}), "name"),
-        ("numbers", json!({"number": "12ab", "capabilities": ["SMS"]}), "number"),
-        ("numbers", json!({"number": "", "capabilities": ["SMS"]}), "number"),
-        ("numbers", json!({"number": "+0123456789", "capabilities": ["SMS"]}), "number"),
-        ("numbers", json!({"number": "+14155550100", "capabilities": ["Fax"]}), "capabilities"),
-        ("numbers", json!({"number": "+14155550100", "capabilities": []}), "capabilities"),
-        ("numbers", json!({"number": "+14155550100", "capabilities": ["SMS", "SMS"]}), "capabilities"),
-        ("apps", json!({"name": "Chat", "app_type": "Telegram"}), "app_type"),
+        (
+            "numbers",
+            json!({"number": "12ab", "capabilities": ["SMS"]}),
+            "number",
+        ),
+        (
+            "numbers",
+            json!({"number": "", "capabilities": ["SMS"]}),
+            "number",
+        ),
+        (
+            "numbers",
+            json!({"number": "+0123456789", "capabilities": ["SMS"]}),
+            "number",
+        ),
+        (
+            "numbers",
+            json!({"number": "+14155550100", "capabilities": ["Fax"]}),
+            "capabilities",
+        ),
+        (
+            "numbers",
+            json!({"number": "+14155550100", "capabilities": []}),
+            "capabilities",
+        ),
+        (
+            "numbers",
+            json!({"number": "+14155550100", "capabilities": ["SMS", "SMS"]}),
+            "capabilities",
+        ),
+        (
+            "apps",
+            json!({"name": "Chat", "app_type": "Telegram"}),
+            "app_type",
+        ),
         ("apps", json!({"name": "Chat", "app_type": ""}), "app_type"),
         ("apps", json!({"name": " ", "app_type": "Push"}), "name"),
-        ("esme-binds", json!({"system_id": "", "password": "pw"}), "system_id"),
-        ("esme-binds", json!({"system_id": "a-very-long-system-id", "password": "pw"}), "system_id"),
+        (
+            "esme-binds",
+            json!({"system_id": "", "password": "pw"}),
+            "system_id",
+        ),
+        (
+            "esme-binds",
+            json!({"system_id": "a-very-long-system-id", "password": "pw"}),
+            "system_id",
+        ),
         ("esme-binds", json!({"system_id": "client"}), "password"),
-        ("esme-binds", json!({"system_id": "client", "password": "123456789"}), "password"),
-        ("esme-binds", json!({"system_id": "client", "password": "pw", "description": "d".repeat(201)}), "description"),
+        (
+            "esme-binds",
+            json!({"system_id": "client", "password": "123456789"}),
+            "password",
+        ),
+        (
+            "esme-binds",
+            json!({"system_id": "client", "password": "pw", "description": "d".repeat(201)}),
+            "description",
+        ),
     ];
     for (kind, body, field) in cases {
         let res = api.post(&format!("/api/v1/{kind}"), body.clone()).await;
         assert_eq!(res.status, 422, "{kind} {body}: {}", res.text);
         res.refused(422, Some(field));
     }
-    assert_eq!(api.get("/api/v1/services").await.body, json!([]), "nothing was stored");
+    assert_eq!(
+        api.get("/api/v1/services").await.body,
+        json!([]),
+        "nothing was stored"
+    );
 }
 
 #[tokio::test]
 async fn a_name_number_or_system_id_already_used_answers_409_naming_the_field() {
     let api = Api::spawn().await;
     let cases = [
-        ("services", json!({"name": "Billing"}), json!({"name": "Billing"}), "name"),
+        (
+            "services",
+            json!({"name": "Billing"}),
+            json!({"name": "Billing"}),
+            "name",
+        ),
         (
             "numbers",
             json!({"number": "+14155550100", "capabilities": ["SMS"]}),
@@ -286,10 +264,14 @@ async fn a_name_number_or_system_id_already_used_answers_409_naming_the_field() 
     for (kind, first, again, field) in cases {
         let base = format!("/api/v1/{kind}");
         api.create(&base, first).await;
-        api.post(&base, again.clone()).await.refused(409, Some(field));
+        api.post(&base, again.clone())
+            .await
+            .refused(409, Some(field));
         // Renaming another one onto the taken value is refused the same way.
         let other = api.create(&base, bodies(kind).1).await;
-        api.put(&format!("{base}/{other}"), again).await.refused(409, Some(field));
+        api.put(&format!("{base}/{other}"), again)
+            .await
+            .refused(409, Some(field));
     }
 }
 
@@ -304,74 +286,62 @@ async fn an_esme_bind_password_is_write_only_and_kept_when_a_put_leaves_it_out()
     let path = format!("/api/v1/esme-binds/{id}");
     let stored = || async {
         let n: i64 = id.parse().unwrap();
-        api.app.store.get_esme_bind(n).await.unwrap().unwrap().password_enc
+        api.app
+            .store
+            .get_esme_bind(n)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_enc
     };
     let sealed = stored().await;
-    assert!(!sealed.contains("Pw7x!q2z"), "the password is stored sealed");
+    assert!(
+        !sealed.contains("Pw7x!q2z"),
+        "the password is stored sealed"
+    );
 
-    let kept = api.put(&path, json!({"system_id": "client2", "description": "Renamed"})).await;
+    let kept = api
+        .put(
+            &path,
+            json!({"system_id": "client2", "description": "Renamed"}),
+        )
+        .await;
     assert_eq!(kept.status, 200, "{}", kept.text);
     assert_eq!(kept.body["password_set"], true);
     assert_eq!(kept.body["system_id"], "client2");
-    let empty = api.put(&path, json!({"system_id": "client2", "password": "", "description": ""})).await;
+    let empty = api
+        .put(
+            &path,
+            json!({"system_id": "client2", "password": "", "description": ""}),
+        )
+        .await;
     assert_eq!(empty.status, 200, "{}", empty.text);
-    assert_eq!(stored().await, sealed, "an absent or empty password keeps the stored one");
+    assert_eq!(
+        stored().await,
+        sealed,
+        "an absent or empty password keeps the stored one"
+    );
 
-    let replaced = api.put(&path, json!({"system_id": "client2", "password": "N3wpass"})).await;
+    let replaced = api
+        .put(
+            &path,
+            json!({"system_id": "client2", "password": "N3wpass"}),
+        )
+        .await;
     assert_eq!(replaced.status, 200, "{}", replaced.text);
     assert_ne!(stored().await, sealed, "a new password replaces it");
 
-    let answers = [created, kept, empty, replaced, api.get(&path).await, api.get("/api/v1/esme-binds").await];
+    let answers = [
+        created,
+        kept,
+        empty,
+        replaced,
+        api.get(&path).await,
+        api.get("/api/v1/esme-binds").await,
+    ];
     for res in answers {
         for secret in ["Pw7x!q2z", "N3wpass", "\"password\""] {
             assert!(!res.text.contains(secret), "{secret} leaked: {}", res.text);
         }
-    }
-}
-
-#[tokio::test]
-async fn an_asset_used_by_a_webhook_cannot_be_deleted_and_the_409_names_the_webhook() {
-    let ca = TestCa::new();
-    let receiver = Receiver::standard(&ca).await;
-    let dir = tempfile::tempdir().unwrap();
-    let ca_file = ca.write_pem(dir.path()).display().to_string();
-    let api = Api::spawn_in(dir, &["--extra-ca-file", &ca_file, "--allow-private-destinations"]).await;
-
-    let service = api.create("/api/v1/services", json!({"name": "Billing"})).await;
-    let number = api.create("/api/v1/numbers", json!({"number": "+14155550100", "capabilities": ["SMS"]})).await;
-    let app = api.create("/api/v1/apps", json!({"name": "Chat", "app_type": "WhatsApp"})).await;
-    let bind = api.create("/api/v1/esme-binds", json!({"system_id": "client", "password": "pw"})).await;
-    let hooks = [
-        ("Receipts hook", json!({"kind": "service", "id": service}), json!({"channel": "SMS", "event": "Delivered"}), Value::Null),
-        ("Inbound hook", json!({"kind": "number", "id": number}), json!({"channel": "SMS", "event": "Incoming Message"}), json!({"esme_bind_id": bind})),
-        ("Chat hook", json!({"kind": "app", "id": app}), json!({"channel": "WhatsApp", "event": "Incoming Message"}), Value::Null),
-    ];
-    let mut hook_ids = Vec::new();
-    for (name, entity, notification, forward) in hooks {
-        let body = json!({"name": name, "entity": entity, "url": receiver.url("/ok"),
-                          "notifications": [notification], "forward_to_smpp": forward});
-        hook_ids.push(api.create("/api/v1/integrations", body).await);
-    }
-
-    let in_use = [
-        ("services", &service, "Receipts hook"),
-        ("numbers", &number, "Inbound hook"),
-        ("apps", &app, "Chat hook"),
-        ("esme-binds", &bind, "Inbound hook"),
-    ];
-    for (kind, id, hook) in in_use {
-        let error = api.delete(&format!("/api/v1/{kind}/{id}")).await.refused(409, None);
-        assert!(error.contains(hook), "{kind}: {error}");
-        assert_eq!(api.get(&format!("/api/v1/{kind}/{id}")).await.status, 200, "{kind} is still there");
-    }
-    // The type of an app decides its webhook's events: it cannot change under the webhook.
-    let retype = api.put(&format!("/api/v1/apps/{app}"), json!({"name": "Chat", "app_type": "Push"})).await;
-    assert!(retype.refused(409, Some("app_type")).contains("Chat hook"));
-
-    for hook in hook_ids {
-        assert_eq!(api.delete(&format!("/api/v1/integrations/{hook}")).await.status, 204);
-    }
-    for (kind, id, _) in in_use {
-        assert_eq!(api.delete(&format!("/api/v1/{kind}/{id}")).await.status, 204, "{kind}");
     }
 }
