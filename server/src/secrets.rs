@@ -123,25 +123,21 @@ impl SecretKey {
             fs::create_dir_all(dir).map_err(create_err)?;
         }
         let key = Self::generate();
-        // Why mode on open: the file never exists with wider permissions, not even briefly;
-        // create_new refuses to reuse a file that appeared meanwhile (or a planted symlink).
-        let opened = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(path);
-        let mut file = match opened {
-            Ok(file) => file,
-            // Another process created it between our open and create: use theirs.
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                return Self::load_or_create(path)
-            }
+        // Why a temporary file, then a hard link: another instance starting at the same moment
+        // must never see a half-written key. The key is written in full to a private file
+        // (mode set on open, create_new refusing planted files or symlinks), then published
+        // under its name in one atomic step that fails if a key is there already.
+        let tmp = path.with_extension(format!("tmp-{}", &crate::auth::token::random_token()[..12]));
+        let opened = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp);
+        let mut file = opened.map_err(create_err)?;
+        let written = file.write_all(&key.0[..]).and_then(|()| file.sync_all());
+        let published = written.and_then(|()| fs::hard_link(&tmp, path));
+        let _ = fs::remove_file(&tmp);
+        match published {
+            Ok(()) => {}
+            // Another process published its key first: use theirs.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Self::load_or_create(path),
             Err(error) => return Err(create_err(error)),
-        };
-        if let Err(error) = file.write_all(&key.0[..]).and_then(|()| file.sync_all()) {
-            // A half-written key would be refused on the next start; leave no file instead.
-            let _ = fs::remove_file(path);
-            return Err(create_err(error));
         }
         tracing::info!(path = %path.display(), "created a new secret key file");
         Ok(key)

@@ -1,6 +1,6 @@
-//! Form pieces shared by the console's forms: a labelled input or text area with its hint and
-//! the server's message for it, the banner for errors that belong to no field, and the
-//! Save / Cancel row.
+//! Form pieces shared by the console's forms: a labelled input or text area with the server's
+//! message for it (right under it) and its hint, the banner for errors that belong to no
+//! field, and the Save / Cancel row.
 //!
 //! Guarantees: every control has a real `<label for>`; a field's error is rendered next to it
 //! and tied to the control with `aria-describedby` and `aria-invalid`; the initial value is an
@@ -21,14 +21,14 @@ fn message_for(error: Signal<Option<AppError>>, field: &'static str) -> Signal<O
     Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.message_for(field))))
 }
 
-/// `aria-describedby` for a control with an optional hint and an optional error.
+/// `aria-describedby` for a control with an optional error and an optional hint.
 fn described_by(id: &str, has_hint: bool, has_error: bool) -> Option<String> {
     let mut ids = Vec::new();
-    if has_hint {
-        ids.push(format!("{id}-hint"));
-    }
     if has_error {
         ids.push(format!("{id}-error"));
+    }
+    if has_hint {
+        ids.push(format!("{id}-hint"));
     }
     (!ids.is_empty()).then(|| ids.join(" "))
 }
@@ -74,8 +74,8 @@ pub fn TextField(
                 aria-invalid=move || message.with(Option::is_some).then_some("true")
                 aria-describedby=describedby
             />
-            <Hint id=id.clone() hint />
-            <FieldError id message />
+            <FieldError id=id.clone() message />
+            <Hint id hint />
         </div>
     }
 }
@@ -109,8 +109,8 @@ pub fn TextArea(
             >
                 {value}
             </textarea>
-            <Hint id=id.clone() hint />
-            <FieldError id message />
+            <FieldError id=id.clone() message />
+            <Hint id hint />
         </div>
     }
 }
@@ -144,7 +144,10 @@ pub fn group_error_id(name: &str) -> String {
 /// An error that belongs to none of `fields` (no field at all, a session that ended, a server
 /// failure), shown above the form.
 #[component]
-pub fn FormError(error: Signal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+pub fn FormError(
+    error: Signal<Option<AppError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
     move || {
         error
             .get()
@@ -185,9 +188,12 @@ mod tests {
     }
 
     #[test]
-    fn a_control_is_described_by_its_hint_and_then_its_error() {
+    fn a_control_is_described_by_its_error_and_then_its_hint() {
         assert_eq!(described_by("f", false, false), None);
         assert_eq!(described_by("f", true, false).as_deref(), Some("f-hint"));
-        assert_eq!(described_by("f", true, true).as_deref(), Some("f-hint f-error"));
+        assert_eq!(
+            described_by("f", true, true).as_deref(),
+            Some("f-error f-hint")
+        );
     }
 }

@@ -41,6 +41,9 @@ mod tests {
     #[test]
     fn anything_unexpected_is_shown_as_it_came() {
         assert_eq!(short_utc("yesterday"), "yesterday");
-        assert_eq!(short_utc("2026-11-27T13:22:13+01:00"), "2026-11-27T13:22:13+01:00");
+        assert_eq!(
+            short_utc("2026-11-27T13:22:13+01:00"),
+            "2026-11-27T13:22:13+01:00"
+        );
     }
 }

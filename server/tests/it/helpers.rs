@@ -38,6 +38,11 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
         "--database-url",
         &db_url,
     ];
+    // Each app gets its own key file (unless the test brings one): no sharing, no race.
+    let key_file = dir.path().join("data/secret.key").display().to_string();
+    if !flags.contains(&"--secret-key-file") {
+        args.extend_from_slice(&["--secret-key-file", &key_file]);
+    }
     args.extend_from_slice(flags);
     let cli = cli::parse(args).expect("test flags parse");
     let config = Config::from_args(&cli.global).expect("test config is valid");

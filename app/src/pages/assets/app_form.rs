@@ -57,14 +57,14 @@ pub fn AppFormPage() -> impl IntoView {
                         id="field-app_type"
                         name="app_type"
                         aria-invalid=move || type_error.with(Option::is_some).then_some("true")
-                        aria-describedby="field-app_type-hint field-app_type-error"
+                        aria-describedby="field-app_type-error field-app_type-hint"
                     >
                         {options}
                     </select>
+                    <FieldError id="field-app_type" message=type_error />
                     <p class="hint" id="field-app_type-hint">
                         "The channel the app talks on: it decides which events its webhooks can receive."
                     </p>
-                    <FieldError id="field-app_type" message=type_error />
                 </div>
                 <FormActions cancel_href=SPEC.list_href pending=save.pending() />
             </ActionForm>

@@ -10,11 +10,11 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::{
     hooks::{use_navigate, use_params_map},
     NavigateOptions,
 };
-use leptos::server_fn::ServerFn;
 
 use super::{asset_list::ListedAsset, form_post::redirect_after_successful_post};
 use crate::{components::page_header::PageHeader, domain::AppError};
@@ -76,7 +76,9 @@ where
         move || id.get(),
         move |id| async move {
             let id = id.unwrap_or_default();
-            load().await.map(|items| items.into_iter().find(|i| i.id() == id))
+            load()
+                .await
+                .map(|items| items.into_iter().find(|i| i.id() == id))
         },
     );
     view! {

@@ -18,9 +18,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::form_post::redirect_after_successful_post;
 use crate::{
     api::assets::DeleteAsset,
-    components::{
-        confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader,
-    },
+    components::{confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader},
     domain::{views::AssetKind, AppError},
 };
 
@@ -150,9 +148,7 @@ fn AssetTable<T: ListedAsset>(
         let target = target.clone();
         move |_| target().is_some()
     });
-    let confirm = move || {
-        target().map(|item| view! { <ConfirmDelete spec item delete /> })
-    };
+    let confirm = move || target().map(|item| view! { <ConfirmDelete spec item delete /> });
     let body = if items.is_empty() {
         view! { <EmptyState title=spec.empty_title message=spec.empty_message /> }.into_any()
     } else {
@@ -258,7 +254,12 @@ mod tests {
 
     #[test]
     fn the_kind_in_the_delete_form_reads_back_as_the_same_kind() {
-        for kind in [AssetKind::Service, AssetKind::Number, AssetKind::App, AssetKind::EsmeBind] {
+        for kind in [
+            AssetKind::Service,
+            AssetKind::Number,
+            AssetKind::App,
+            AssetKind::EsmeBind,
+        ] {
             let json = format!("\"{}\"", kind_value(kind));
             assert_eq!(serde_json::from_str::<AssetKind>(&json).unwrap(), kind);
         }

@@ -50,7 +50,7 @@ pub fn EsmeBindFormPage() -> impl IntoView {
                 <FormError error fields=FIELDS />
                 {id.map(|id| {
                     view! {
-                        <p class="hint">"ESME Bind ID " <code>{id.clone()}</code></p>
+                        <p class="form-meta">"ESME Bind ID " <code>{id.clone()}</code></p>
                         <input type="hidden" name="id" value=id />
                     }
                 })}

@@ -18,7 +18,13 @@ static SPEC: ListSpec = ListSpec {
     singular: "ESME bind",
     empty_title: "No ESME binds yet",
     empty_message: "ESME binds are SMPP accounts that incoming SMS can be forwarded to.",
-    columns: &["ESME Bind ID", "System ID", "Description", "Password", "Last Modified"],
+    columns: &[
+        "ESME Bind ID",
+        "System ID",
+        "Description",
+        "Password",
+        "Last Modified",
+    ],
 };
 
 impl ListedAsset for EsmeBindView {

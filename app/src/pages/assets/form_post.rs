@@ -109,10 +109,22 @@ mod tests {
     #[test]
     fn a_refused_post_a_visit_from_elsewhere_or_no_referer_is_not() {
         let me = "http://127.0.0.1:3137/assets/services/new";
-        assert!(!check("/assets/services/new?__path=%2Fapi%2Fsave&__err=abc", Some(me)));
-        assert!(!check("/assets/services/new", Some("http://127.0.0.1:3137/assets/services")));
+        assert!(!check(
+            "/assets/services/new?__path=%2Fapi%2Fsave&__err=abc",
+            Some(me)
+        ));
+        assert!(!check(
+            "/assets/services/new",
+            Some("http://127.0.0.1:3137/assets/services")
+        ));
         assert!(!check("/assets/services/new", None));
-        assert!(!check("/assets/services/new", Some("https://elsewhere.example/assets/services/new")));
-        assert!(!check("/assets/services?delete=4", Some("http://127.0.0.1:3137/assets/services")));
+        assert!(!check(
+            "/assets/services/new",
+            Some("https://elsewhere.example/assets/services/new")
+        ));
+        assert!(!check(
+            "/assets/services?delete=4",
+            Some("http://127.0.0.1:3137/assets/services")
+        ));
     }
 }

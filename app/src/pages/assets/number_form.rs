@@ -29,7 +29,13 @@ pub fn NumberFormPage() -> impl IntoView {
             Some(n) => (Some(n.id), n.number, n.capabilities),
             None => (None, String::new(), Vec::new()),
         };
-        let invalid = move || error.with(|e| e.as_ref().and_then(|e| e.message_for("capabilities")).is_some());
+        let invalid = move || {
+            error.with(|e| {
+                e.as_ref()
+                    .and_then(|e| e.message_for("capabilities"))
+                    .is_some()
+            })
+        };
         // Indexed names (`capabilities[0]`…): the server function reads them as one list.
         let boxes = Capability::ALL
             .into_iter()
