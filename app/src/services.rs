@@ -9,7 +9,9 @@ use async_trait::async_trait;
 
 use crate::domain::{
     assets::{AppInput, EsmeBindInput, NumberInput, ServiceInput},
-    views::{AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions, WebhookView},
+    views::{
+        AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions, WebhookView,
+    },
     webhook::WebhookInput,
     AppError,
 };
@@ -19,11 +21,19 @@ use crate::domain::{
 pub trait ConsoleService: Send + Sync + 'static {
     async fn list_services(&self) -> Result<Vec<ServiceView>, AppError>;
     async fn get_service(&self, id: &str) -> Result<ServiceView, AppError>;
-    async fn save_service(&self, id: Option<&str>, input: ServiceInput) -> Result<ServiceView, AppError>;
+    async fn save_service(
+        &self,
+        id: Option<&str>,
+        input: ServiceInput,
+    ) -> Result<ServiceView, AppError>;
 
     async fn list_numbers(&self) -> Result<Vec<NumberView>, AppError>;
     async fn get_number(&self, id: &str) -> Result<NumberView, AppError>;
-    async fn save_number(&self, id: Option<&str>, input: NumberInput) -> Result<NumberView, AppError>;
+    async fn save_number(
+        &self,
+        id: Option<&str>,
+        input: NumberInput,
+    ) -> Result<NumberView, AppError>;
 
     async fn list_apps(&self) -> Result<Vec<AppView>, AppError>;
     async fn get_app(&self, id: &str) -> Result<AppView, AppError>;
@@ -31,7 +41,11 @@ pub trait ConsoleService: Send + Sync + 'static {
 
     async fn list_esme_binds(&self) -> Result<Vec<EsmeBindView>, AppError>;
     async fn get_esme_bind(&self, id: &str) -> Result<EsmeBindView, AppError>;
-    async fn save_esme_bind(&self, id: Option<&str>, input: EsmeBindInput) -> Result<EsmeBindView, AppError>;
+    async fn save_esme_bind(
+        &self,
+        id: Option<&str>,
+        input: EsmeBindInput,
+    ) -> Result<EsmeBindView, AppError>;
 
     /// Refused with a conflict naming the webhooks while any uses the asset.
     async fn delete_asset(&self, kind: AssetKind, id: &str) -> Result<(), AppError>;
@@ -39,7 +53,11 @@ pub trait ConsoleService: Send + Sync + 'static {
     async fn list_webhooks(&self) -> Result<Vec<WebhookView>, AppError>;
     async fn get_webhook(&self, id: &str) -> Result<WebhookView, AppError>;
     /// Validates, runs the test call when the URL or authorization is new, then stores.
-    async fn save_webhook(&self, id: Option<&str>, input: WebhookInput) -> Result<WebhookView, AppError>;
+    async fn save_webhook(
+        &self,
+        id: Option<&str>,
+        input: WebhookInput,
+    ) -> Result<WebhookView, AppError>;
     async fn delete_webhook(&self, id: &str) -> Result<(), AppError>;
     async fn webhook_form_options(&self) -> Result<WebhookFormOptions, AppError>;
 }

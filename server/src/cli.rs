@@ -60,7 +60,12 @@ pub struct GlobalArgs {
 
     /// Key file that encrypts stored secrets (hub secrets, passwords, tokens); created with
     /// mode 0600 on first run. Keep it: without it, stored secrets cannot be read.
-    #[arg(long, env = "SECRET_KEY_FILE", default_value = "data/secret.key", global = true)]
+    #[arg(
+        long,
+        env = "SECRET_KEY_FILE",
+        default_value = "data/secret.key",
+        global = true
+    )]
     pub secret_key_file: PathBuf,
 
     /// PEM file of certificates to trust for webhook endpoints, besides the system roots.
@@ -203,19 +208,41 @@ mod tests {
 
     #[test]
     fn durations_are_humantime() {
-        assert_eq!(ok(&["--request-timeout", "250ms"]).global.request_timeout, Duration::from_millis(250));
-        assert_eq!(ok(&["--request-timeout", "2m"]).global.request_timeout, Duration::from_secs(120));
-        assert!(matches!(err(&["--request-timeout", "soon"]), ParseOutcome::Usage(_)));
-        assert!(matches!(err(&["--request-timeout", "0s"]), ParseOutcome::Usage(_)));
+        assert_eq!(
+            ok(&["--request-timeout", "250ms"]).global.request_timeout,
+            Duration::from_millis(250)
+        );
+        assert_eq!(
+            ok(&["--request-timeout", "2m"]).global.request_timeout,
+            Duration::from_secs(120)
+        );
+        assert!(matches!(
+            err(&["--request-timeout", "soon"]),
+            ParseOutcome::Usage(_)
+        ));
+        assert!(matches!(
+            err(&["--request-timeout", "0s"]),
+            ParseOutcome::Usage(_)
+        ));
     }
 
     #[test]
     fn boolean_flags_work_bare_or_with_a_value() {
         assert!(ok(&["--demo-data"]).global.demo_data);
-        assert!(ok(&["--allow-private-destinations=true"]).global.allow_private_destinations);
-        assert!(ok(&["--demo-data", "serve"]).global.demo_data, "a bare flag before the subcommand");
+        assert!(
+            ok(&["--allow-private-destinations=true"])
+                .global
+                .allow_private_destinations
+        );
+        assert!(
+            ok(&["--demo-data", "serve"]).global.demo_data,
+            "a bare flag before the subcommand"
+        );
         assert!(!ok(&["--demo-data=false"]).global.demo_data);
-        assert!(matches!(err(&["--demo-data=maybe"]), ParseOutcome::Usage(_)));
+        assert!(matches!(
+            err(&["--demo-data=maybe"]),
+            ParseOutcome::Usage(_)
+        ));
     }
 
     #[test]

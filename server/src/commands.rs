@@ -52,9 +52,12 @@ pub async fn run(cli: Cli) -> ExitCode {
 async fn serve(config: Config) -> ExitCode {
     let app = match Application::build(config).await {
         Ok(app) => app,
-        Err(e @ (StartError::Database(_) | StartError::Listen { .. } | StartError::SecretKey(_) | StartError::Outbound(_))) => {
-            return fail(USAGE, &e)
-        }
+        Err(
+            e @ (StartError::Database(_)
+            | StartError::Listen { .. }
+            | StartError::SecretKey(_)
+            | StartError::Outbound(_)),
+        ) => return fail(USAGE, &e),
         Err(e) => return fail(1, &e),
     };
     match app.run_until_stopped().await {

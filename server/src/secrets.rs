@@ -128,7 +128,11 @@ impl SecretKey {
         // (mode set on open, create_new refusing planted files or symlinks), then published
         // under its name in one atomic step that fails if a key is there already.
         let tmp = path.with_extension(format!("tmp-{}", &crate::auth::token::random_token()[..12]));
-        let opened = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp);
+        let opened = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp);
         let mut file = opened.map_err(create_err)?;
         let written = file.write_all(&key.0[..]).and_then(|()| file.sync_all());
         let published = written.and_then(|()| fs::hard_link(&tmp, path));
@@ -136,7 +140,9 @@ impl SecretKey {
         match published {
             Ok(()) => {}
             // Another process published its key first: use theirs.
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Self::load_or_create(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                return Self::load_or_create(path)
+            }
             Err(error) => return Err(create_err(error)),
         }
         tracing::info!(path = %path.display(), "created a new secret key file");

@@ -18,8 +18,8 @@ use crate::{
     config::Config,
     console::{demo, Console},
     outbound::{ClientBuildError, OutboundClient, OutboundConfig},
-    secrets::{SecretBox, SecretError, SecretKey},
     rest,
+    secrets::{SecretBox, SecretError, SecretKey},
     state::AppState,
     store::{self, NewUser, OpenError, Store},
     telemetry,
@@ -72,15 +72,25 @@ impl Application {
         let setup = Arc::new(SetupToken::new(
             ensure_first_user(&config, store.as_ref(), addr).await?,
         ));
-        let secrets = Arc::new(SecretBox::new(&SecretKey::load_or_create(&config.secret_key_file)?));
+        let secrets = Arc::new(SecretBox::new(&SecretKey::load_or_create(
+            &config.secret_key_file,
+        )?));
         let outbound = Arc::new(OutboundClient::new(OutboundConfig {
             request_timeout: config.request_timeout,
             extra_ca_pem: config.extra_ca_pem.clone(),
             allow_private_destinations: config.allow_private_destinations,
             user_agent: OutboundConfig::default_user_agent(),
         })?);
-        let console = Arc::new(Console::new(store.clone(), secrets.clone(), outbound.clone()));
-        if config.demo_data && demo::seed(&console).await.map_err(|e| StartError::Demo(e.to_string()))? {
+        let console = Arc::new(Console::new(
+            store.clone(),
+            secrets.clone(),
+            outbound.clone(),
+        ));
+        if config.demo_data
+            && demo::seed(&console)
+                .await
+                .map_err(|e| StartError::Demo(e.to_string()))?
+        {
             tracing::info!("demo assets added");
         }
         let state = AppState {

@@ -8,7 +8,10 @@ use metrics_exporter_prometheus::PrometheusHandle;
 
 use app::services::ConsoleService;
 
-use crate::{auth::setup::SetupToken, config::Config, outbound::OutboundClient, secrets::SecretBox, store::Store};
+use crate::{
+    auth::setup::SetupToken, config::Config, outbound::OutboundClient, secrets::SecretBox,
+    store::Store,
+};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

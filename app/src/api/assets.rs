@@ -21,7 +21,9 @@ pub async fn list_services() -> Result<Vec<ServiceView>, AppError> {
 pub async fn save_service(id: Option<String>, name: String) -> Result<ServiceView, AppError> {
     super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    crate::services::console()?.save_service(id.as_deref(), ServiceInput { name }).await
+    crate::services::console()?
+        .save_service(id.as_deref(), ServiceInput { name })
+        .await
 }
 
 #[server]
@@ -39,7 +41,15 @@ pub async fn save_number(
 ) -> Result<NumberView, AppError> {
     super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    crate::services::console()?.save_number(id.as_deref(), NumberInput { number, capabilities }).await
+    crate::services::console()?
+        .save_number(
+            id.as_deref(),
+            NumberInput {
+                number,
+                capabilities,
+            },
+        )
+        .await
 }
 
 #[server]
@@ -49,10 +59,16 @@ pub async fn list_apps() -> Result<Vec<AppView>, AppError> {
 }
 
 #[server]
-pub async fn save_app(id: Option<String>, name: String, app_type: String) -> Result<AppView, AppError> {
+pub async fn save_app(
+    id: Option<String>,
+    name: String,
+    app_type: String,
+) -> Result<AppView, AppError> {
     super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    crate::services::console()?.save_app(id.as_deref(), AppInput { name, app_type }).await
+    crate::services::console()?
+        .save_app(id.as_deref(), AppInput { name, app_type })
+        .await
 }
 
 #[server]
@@ -71,8 +87,14 @@ pub async fn save_esme_bind(
 ) -> Result<EsmeBindView, AppError> {
     super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    let input = EsmeBindInput { system_id, password, description };
-    crate::services::console()?.save_esme_bind(id.as_deref(), input).await
+    let input = EsmeBindInput {
+        system_id,
+        password,
+        description,
+    };
+    crate::services::console()?
+        .save_esme_bind(id.as_deref(), input)
+        .await
 }
 
 /// Refused (with the webhooks' names) while a webhook uses the asset.

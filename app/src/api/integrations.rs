@@ -30,9 +30,14 @@ pub async fn load_webhook_form_options() -> Result<WebhookFormOptions, AppError>
 
 /// Creates (`id` = None) or replaces a webhook; the body is the API's JSON shape.
 #[server(input = Json)]
-pub async fn save_webhook(id: Option<String>, input: WebhookInput) -> Result<WebhookView, AppError> {
+pub async fn save_webhook(
+    id: Option<String>,
+    input: WebhookInput,
+) -> Result<WebhookView, AppError> {
     super::context::require_user().await?;
-    crate::services::console()?.save_webhook(id.as_deref(), input).await
+    crate::services::console()?
+        .save_webhook(id.as_deref(), input)
+        .await
 }
 
 #[server]

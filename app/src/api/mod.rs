@@ -4,6 +4,6 @@
 
 pub mod account;
 pub mod assets;
-pub mod integrations;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod integrations;

@@ -87,5 +87,14 @@ fn ChannelFieldset(
 
 /// `In-App Messaging / Live Chat` → `in-app-messaging---live-chat`: safe in an id.
 fn slug(label: &str) -> String {
-    label.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }

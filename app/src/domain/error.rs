@@ -66,11 +66,18 @@ impl AppError {
     /// The message (and detail) for `field`, if this error is about it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Validation { field: f, message, detail } if f == field => Some(match detail {
+            AppError::Validation {
+                field: f,
+                message,
+                detail,
+            } if f == field => Some(match detail {
                 Some(d) => format!("{message} {d}"),
                 None => message.clone(),
             }),
-            AppError::Conflict { field: Some(f), message } if f == field => Some(message.clone()),
+            AppError::Conflict {
+                field: Some(f),
+                message,
+            } if f == field => Some(message.clone()),
             _ => None,
         }
     }

@@ -1,7 +1,10 @@
 //! Services, numbers, apps and ESME binds.
 
 use app::domain::{
-    assets::{AppInput, EsmeBindInput, NewApp, NewEsmeBind, NewNumber, NewService, NumberInput, SaveMode, ServiceInput},
+    assets::{
+        AppInput, EsmeBindInput, NewApp, NewEsmeBind, NewNumber, NewService, NumberInput, SaveMode,
+        ServiceInput,
+    },
     channels::Capability,
     validation::SecretChange,
     views::{AppView, AssetKind, EsmeBindView, NumberView, ServiceView},
@@ -11,34 +14,53 @@ use app::domain::{
 use super::{not_found, parse_id, rfc3339, unexpected, Console};
 use crate::{
     secrets::SecretBox,
-    store::{AppRecord, AssetRef, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite, ServiceRecord, StoreError},
+    store::{
+        AppRecord, AssetRef, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite,
+        ServiceRecord, StoreError,
+    },
 };
 
 /// The associated data that binds a sealed ESME password to its column.
 const ESME_PASSWORD_AAD: &[u8] = b"esme_binds.password";
 
 pub(super) fn service_view(r: ServiceRecord) -> ServiceView {
-    ServiceView { id: r.id.to_string(), name: r.name, updated_at: rfc3339(r.updated_at) }
+    ServiceView {
+        id: r.id.to_string(),
+        name: r.name,
+        updated_at: rfc3339(r.updated_at),
+    }
 }
 
 pub(super) fn capabilities(r: &NumberRecord) -> Vec<Capability> {
-    [(r.sms, Capability::Sms), (r.mms, Capability::Mms), (r.voice, Capability::Voice)]
-        .into_iter()
-        .filter_map(|(has, c)| has.then_some(c))
-        .collect()
+    [
+        (r.sms, Capability::Sms),
+        (r.mms, Capability::Mms),
+        (r.voice, Capability::Voice),
+    ]
+    .into_iter()
+    .filter_map(|(has, c)| has.then_some(c))
+    .collect()
 }
 
 pub(super) fn number_view(r: NumberRecord) -> NumberView {
     NumberView {
         id: r.id.to_string(),
-        capabilities: capabilities(&r).iter().map(|c| c.label().to_owned()).collect(),
+        capabilities: capabilities(&r)
+            .iter()
+            .map(|c| c.label().to_owned())
+            .collect(),
         number: r.number,
         updated_at: rfc3339(r.updated_at),
     }
 }
 
 pub(super) fn app_view(r: AppRecord) -> AppView {
-    AppView { id: r.id.to_string(), name: r.name, app_type: r.app_type, updated_at: rfc3339(r.updated_at) }
+    AppView {
+        id: r.id.to_string(),
+        name: r.name,
+        app_type: r.app_type,
+        updated_at: rfc3339(r.updated_at),
+    }
 }
 
 fn esme_bind_view(r: EsmeBindRecord) -> EsmeBindView {
@@ -65,20 +87,41 @@ fn first_error(e: app::domain::validation::ValidationErrors) -> AppError {
 
 impl Console {
     pub(super) async fn services(&self) -> Result<Vec<ServiceView>, AppError> {
-        Ok(self.store.list_services().await.map_err(unexpected)?.into_iter().map(service_view).collect())
+        Ok(self
+            .store
+            .list_services()
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(service_view)
+            .collect())
     }
 
     pub(super) async fn service(&self, id: &str) -> Result<ServiceView, AppError> {
-        let found = self.store.get_service(parse_id(id, "service")?).await.map_err(unexpected)?;
-        found.map(service_view).ok_or_else(|| not_found("service", id))
+        let found = self
+            .store
+            .get_service(parse_id(id, "service")?)
+            .await
+            .map_err(unexpected)?;
+        found
+            .map(service_view)
+            .ok_or_else(|| not_found("service", id))
     }
 
-    pub(super) async fn put_service(&self, id: Option<&str>, input: ServiceInput) -> Result<ServiceView, AppError> {
+    pub(super) async fn put_service(
+        &self,
+        id: Option<&str>,
+        input: ServiceInput,
+    ) -> Result<ServiceView, AppError> {
         let new = NewService::parse(&input).map_err(first_error)?;
         let name = new.name.as_str();
         let taken_msg = || format!("A service named \"{name}\" exists already.");
         let saved = match id {
-            None => self.store.insert_service(name).await.map_err(|e| taken(e, "name", taken_msg()))?,
+            None => self
+                .store
+                .insert_service(name)
+                .await
+                .map_err(|e| taken(e, "name", taken_msg()))?,
             Some(id) => self
                 .store
                 .update_service(parse_id(id, "service")?, name)
@@ -90,15 +133,32 @@ impl Console {
     }
 
     pub(super) async fn numbers(&self) -> Result<Vec<NumberView>, AppError> {
-        Ok(self.store.list_numbers().await.map_err(unexpected)?.into_iter().map(number_view).collect())
+        Ok(self
+            .store
+            .list_numbers()
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(number_view)
+            .collect())
     }
 
     pub(super) async fn number(&self, id: &str) -> Result<NumberView, AppError> {
-        let found = self.store.get_number(parse_id(id, "number")?).await.map_err(unexpected)?;
-        found.map(number_view).ok_or_else(|| not_found("number", id))
+        let found = self
+            .store
+            .get_number(parse_id(id, "number")?)
+            .await
+            .map_err(unexpected)?;
+        found
+            .map(number_view)
+            .ok_or_else(|| not_found("number", id))
     }
 
-    pub(super) async fn put_number(&self, id: Option<&str>, input: NumberInput) -> Result<NumberView, AppError> {
+    pub(super) async fn put_number(
+        &self,
+        id: Option<&str>,
+        input: NumberInput,
+    ) -> Result<NumberView, AppError> {
         let new = NewNumber::parse(&input).map_err(first_error)?;
         let write = NumberWrite {
             number: new.number.as_str().to_owned(),
@@ -108,7 +168,11 @@ impl Console {
         };
         let taken_msg = || format!("The number {} exists already.", write.number);
         let saved = match id {
-            None => self.store.insert_number(&write).await.map_err(|e| taken(e, "number", taken_msg()))?,
+            None => self
+                .store
+                .insert_number(&write)
+                .await
+                .map_err(|e| taken(e, "number", taken_msg()))?,
             Some(id) => self
                 .store
                 .update_number(parse_id(id, "number")?, &write)
@@ -120,20 +184,39 @@ impl Console {
     }
 
     pub(super) async fn apps(&self) -> Result<Vec<AppView>, AppError> {
-        Ok(self.store.list_apps().await.map_err(unexpected)?.into_iter().map(app_view).collect())
+        Ok(self
+            .store
+            .list_apps()
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(app_view)
+            .collect())
     }
 
     pub(super) async fn app(&self, id: &str) -> Result<AppView, AppError> {
-        let found = self.store.get_app(parse_id(id, "app")?).await.map_err(unexpected)?;
+        let found = self
+            .store
+            .get_app(parse_id(id, "app")?)
+            .await
+            .map_err(unexpected)?;
         found.map(app_view).ok_or_else(|| not_found("app", id))
     }
 
-    pub(super) async fn put_app(&self, id: Option<&str>, input: AppInput) -> Result<AppView, AppError> {
+    pub(super) async fn put_app(
+        &self,
+        id: Option<&str>,
+        input: AppInput,
+    ) -> Result<AppView, AppError> {
         let new = NewApp::parse(&input).map_err(first_error)?;
         let (name, app_type) = (new.name.as_str(), new.app_type.label());
         let taken_msg = || format!("An app named \"{name}\" exists already.");
         let saved = match id {
-            None => self.store.insert_app(name, app_type).await.map_err(|e| taken(e, "name", taken_msg()))?,
+            None => self
+                .store
+                .insert_app(name, app_type)
+                .await
+                .map_err(|e| taken(e, "name", taken_msg()))?,
             Some(id) => {
                 let id_num = parse_id(id, "app")?;
                 self.refuse_type_change_in_use(id_num, app_type).await?;
@@ -149,31 +232,61 @@ impl Console {
 
     /// An app's type decides which events its webhooks may tick: it cannot change under them.
     async fn refuse_type_change_in_use(&self, id: i64, app_type: &str) -> Result<(), AppError> {
-        let Some(stored) = self.store.get_app(id).await.map_err(unexpected)? else { return Ok(()) };
+        let Some(stored) = self.store.get_app(id).await.map_err(unexpected)? else {
+            return Ok(());
+        };
         if stored.app_type == app_type {
             return Ok(());
         }
-        let users = self.store.webhooks_using(AssetRef::App(id)).await.map_err(unexpected)?;
+        let users = self
+            .store
+            .webhooks_using(AssetRef::App(id))
+            .await
+            .map_err(unexpected)?;
         if users.is_empty() {
             return Ok(());
         }
         Err(AppError::conflict(
             Some("app_type"),
-            format!("The app type cannot change while webhooks use this app: {}.", users.join(", ")),
+            format!(
+                "The app type cannot change while webhooks use this app: {}.",
+                users.join(", ")
+            ),
         ))
     }
 
     pub(super) async fn esme_binds(&self) -> Result<Vec<EsmeBindView>, AppError> {
-        Ok(self.store.list_esme_binds().await.map_err(unexpected)?.into_iter().map(esme_bind_view).collect())
+        Ok(self
+            .store
+            .list_esme_binds()
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(esme_bind_view)
+            .collect())
     }
 
     pub(super) async fn esme_bind(&self, id: &str) -> Result<EsmeBindView, AppError> {
-        let found = self.store.get_esme_bind(parse_id(id, "ESME bind")?).await.map_err(unexpected)?;
-        found.map(esme_bind_view).ok_or_else(|| not_found("ESME bind", id))
+        let found = self
+            .store
+            .get_esme_bind(parse_id(id, "ESME bind")?)
+            .await
+            .map_err(unexpected)?;
+        found
+            .map(esme_bind_view)
+            .ok_or_else(|| not_found("ESME bind", id))
     }
 
-    pub(super) async fn put_esme_bind(&self, id: Option<&str>, input: EsmeBindInput) -> Result<EsmeBindView, AppError> {
-        let mode = if id.is_some() { SaveMode::Update } else { SaveMode::Create };
+    pub(super) async fn put_esme_bind(
+        &self,
+        id: Option<&str>,
+        input: EsmeBindInput,
+    ) -> Result<EsmeBindView, AppError> {
+        let mode = if id.is_some() {
+            SaveMode::Update
+        } else {
+            SaveMode::Create
+        };
         let new = NewEsmeBind::parse(&input, mode).map_err(first_error)?;
         let write = EsmeBindWrite {
             system_id: new.system_id.as_str().to_owned(),
@@ -183,9 +296,18 @@ impl Console {
             },
             description: new.description.clone(),
         };
-        let taken_msg = || format!("An ESME bind with system ID \"{}\" exists already.", write.system_id);
+        let taken_msg = || {
+            format!(
+                "An ESME bind with system ID \"{}\" exists already.",
+                write.system_id
+            )
+        };
         let saved = match id {
-            None => self.store.insert_esme_bind(&write).await.map_err(|e| taken(e, "system_id", taken_msg()))?,
+            None => self
+                .store
+                .insert_esme_bind(&write)
+                .await
+                .map_err(|e| taken(e, "system_id", taken_msg()))?,
             Some(id) => self
                 .store
                 .update_esme_bind(parse_id(id, "ESME bind")?, &write)
@@ -207,7 +329,11 @@ impl Console {
         let in_use = |users: Vec<String>| {
             AppError::conflict(
                 None,
-                format!("This {} is used by webhooks: {}. Delete or change them first.", kind.noun(), users.join(", ")),
+                format!(
+                    "This {} is used by webhooks: {}. Delete or change them first.",
+                    kind.noun(),
+                    users.join(", ")
+                ),
             )
         };
         let users = self.store.webhooks_using(asset).await.map_err(unexpected)?;
@@ -218,9 +344,9 @@ impl Console {
             Ok(true) => Ok(()),
             Ok(false) => Err(not_found(kind.noun(), id)),
             // A webhook took it between the check and the delete.
-            Err(StoreError::Conflict(_)) => {
-                Err(in_use(self.store.webhooks_using(asset).await.map_err(unexpected)?))
-            }
+            Err(StoreError::Conflict(_)) => Err(in_use(
+                self.store.webhooks_using(asset).await.map_err(unexpected)?,
+            )),
             Err(e) => Err(unexpected(e)),
         }
     }

@@ -10,7 +10,12 @@ use app::{
 
 use super::{unexpected, Console};
 
-const SERVICES: &[&str] = &["Order Updates", "Retail Alerts", "OTP Verification", "Customer Care"];
+const SERVICES: &[&str] = &[
+    "Order Updates",
+    "Retail Alerts",
+    "OTP Verification",
+    "Customer Care",
+];
 
 const NUMBERS: &[(&str, &[&str])] = &[
     ("+14155550123", &["SMS", "MMS", "Voice"]),
@@ -32,7 +37,11 @@ const APPS: &[(&str, &str)] = &[
 
 const ESME_BINDS: &[(&str, &str, &str)] = &[
     ("acme_smsc", "s3cret01", "Acme's own SMSC gateway"),
-    ("partner_01", "p4ssw0rd", "Aggregator partner for long codes"),
+    (
+        "partner_01",
+        "p4ssw0rd",
+        "Aggregator partner for long codes",
+    ),
 ];
 
 /// Adds the demo assets if the database has none; returns whether it did.
@@ -41,14 +50,32 @@ pub async fn seed(console: &Console) -> Result<bool, app::domain::AppError> {
         return Ok(false);
     }
     for name in SERVICES {
-        console.save_service(None, ServiceInput { name: (*name).into() }).await?;
+        console
+            .save_service(
+                None,
+                ServiceInput {
+                    name: (*name).into(),
+                },
+            )
+            .await?;
     }
     for (number, caps) in NUMBERS {
-        let input = NumberInput { number: (*number).into(), capabilities: caps.iter().map(|c| (*c).into()).collect() };
+        let input = NumberInput {
+            number: (*number).into(),
+            capabilities: caps.iter().map(|c| (*c).into()).collect(),
+        };
         console.save_number(None, input).await?;
     }
     for (name, app_type) in APPS {
-        console.save_app(None, AppInput { name: (*name).into(), app_type: (*app_type).into() }).await?;
+        console
+            .save_app(
+                None,
+                AppInput {
+                    name: (*name).into(),
+                    app_type: (*app_type).into(),
+                },
+            )
+            .await?;
     }
     for (system_id, password, description) in ESME_BINDS {
         let input = EsmeBindInput {

@@ -12,7 +12,10 @@ use std::sync::Arc;
 
 use app::{
     domain::{
-        views::{AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions, WebhookView},
+        views::{
+            AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions,
+            WebhookView,
+        },
         AppError,
     },
     services::ConsoleService,
@@ -33,8 +36,16 @@ pub struct Console {
 }
 
 impl Console {
-    pub fn new(store: Arc<dyn Store>, secrets: Arc<SecretBox>, outbound: Arc<OutboundClient>) -> Self {
-        Console { store, secrets, outbound }
+    pub fn new(
+        store: Arc<dyn Store>,
+        secrets: Arc<SecretBox>,
+        outbound: Arc<OutboundClient>,
+    ) -> Self {
+        Console {
+            store,
+            secrets,
+            outbound,
+        }
     }
 }
 
@@ -52,7 +63,11 @@ pub(crate) fn unexpected(e: StoreError) -> AppError {
 
 /// Our ids are integers on the inside, strings on the wire; an id that is not ours is unknown.
 pub(crate) fn parse_id(id: &str, noun: &str) -> Result<i64, AppError> {
-    id.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| not_found(noun, id))
+    id.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| not_found(noun, id))
 }
 
 pub(crate) fn not_found(noun: &str, id: &str) -> AppError {
@@ -74,7 +89,11 @@ impl ConsoleService for Console {
     async fn get_service(&self, id: &str) -> Result<ServiceView, AppError> {
         self.service(id).await
     }
-    async fn save_service(&self, id: Option<&str>, input: app::domain::assets::ServiceInput) -> Result<ServiceView, AppError> {
+    async fn save_service(
+        &self,
+        id: Option<&str>,
+        input: app::domain::assets::ServiceInput,
+    ) -> Result<ServiceView, AppError> {
         self.put_service(id, input).await
     }
     async fn list_numbers(&self) -> Result<Vec<NumberView>, AppError> {
@@ -83,7 +102,11 @@ impl ConsoleService for Console {
     async fn get_number(&self, id: &str) -> Result<NumberView, AppError> {
         self.number(id).await
     }
-    async fn save_number(&self, id: Option<&str>, input: app::domain::assets::NumberInput) -> Result<NumberView, AppError> {
+    async fn save_number(
+        &self,
+        id: Option<&str>,
+        input: app::domain::assets::NumberInput,
+    ) -> Result<NumberView, AppError> {
         self.put_number(id, input).await
     }
     async fn list_apps(&self) -> Result<Vec<AppView>, AppError> {
@@ -92,7 +115,11 @@ impl ConsoleService for Console {
     async fn get_app(&self, id: &str) -> Result<AppView, AppError> {
         self.app(id).await
     }
-    async fn save_app(&self, id: Option<&str>, input: app::domain::assets::AppInput) -> Result<AppView, AppError> {
+    async fn save_app(
+        &self,
+        id: Option<&str>,
+        input: app::domain::assets::AppInput,
+    ) -> Result<AppView, AppError> {
         self.put_app(id, input).await
     }
     async fn list_esme_binds(&self) -> Result<Vec<EsmeBindView>, AppError> {
@@ -101,7 +128,11 @@ impl ConsoleService for Console {
     async fn get_esme_bind(&self, id: &str) -> Result<EsmeBindView, AppError> {
         self.esme_bind(id).await
     }
-    async fn save_esme_bind(&self, id: Option<&str>, input: app::domain::assets::EsmeBindInput) -> Result<EsmeBindView, AppError> {
+    async fn save_esme_bind(
+        &self,
+        id: Option<&str>,
+        input: app::domain::assets::EsmeBindInput,
+    ) -> Result<EsmeBindView, AppError> {
         self.put_esme_bind(id, input).await
     }
     async fn delete_asset(&self, kind: AssetKind, id: &str) -> Result<(), AppError> {
@@ -113,7 +144,11 @@ impl ConsoleService for Console {
     async fn get_webhook(&self, id: &str) -> Result<WebhookView, AppError> {
         self.webhook(id).await
     }
-    async fn save_webhook(&self, id: Option<&str>, input: app::domain::webhook::WebhookInput) -> Result<WebhookView, AppError> {
+    async fn save_webhook(
+        &self,
+        id: Option<&str>,
+        input: app::domain::webhook::WebhookInput,
+    ) -> Result<WebhookView, AppError> {
         self.put_webhook(id, input).await
     }
     async fn delete_webhook(&self, id: &str) -> Result<(), AppError> {

@@ -6,8 +6,8 @@ use app::domain::{
     channels::EntityFacts,
     validation::{field, SecretChange},
     views::{
-        Choice, EntityRefView, ForwardToSmppView, HubSignatureView, NotificationView, WebhookFormOptions,
-        WebhookView,
+        Choice, EntityRefView, ForwardToSmppView, HubSignatureView, NotificationView,
+        WebhookFormOptions, WebhookView,
     },
     webhook::{Existing, HubAlgorithm, NewWebhook, ParseContext, WebhookInput},
     AppError,
@@ -29,16 +29,25 @@ fn view(r: WebhookRecord) -> WebhookView {
     WebhookView {
         id: r.id.to_string(),
         name: r.name,
-        entity: EntityRefView { kind: r.entity.kind().into(), id: r.entity.id().to_string(), name: r.entity_name },
+        entity: EntityRefView {
+            kind: r.entity.kind().into(),
+            id: r.entity.id().to_string(),
+            name: r.entity_name,
+        },
         url: r.url,
         notifications: r
             .notifications
             .into_iter()
             .map(|(channel, event)| NotificationView { channel, event })
             .collect(),
-        hub_signature: r.hub_algorithm.map(|algorithm| HubSignatureView { algorithm, secret_set: r.hub_secret_enc.is_some() }),
+        hub_signature: r.hub_algorithm.map(|algorithm| HubSignatureView {
+            algorithm,
+            secret_set: r.hub_secret_enc.is_some(),
+        }),
         authorization_id: r.authorization_id.map(|id| id.to_string()),
-        forward_to_smpp: r.esme_bind_id.map(|id| ForwardToSmppView { esme_bind_id: id.to_string() }),
+        forward_to_smpp: r.esme_bind_id.map(|id| ForwardToSmppView {
+            esme_bind_id: id.to_string(),
+        }),
         status: if r.enabled { "Active" } else { "Disabled" }.into(),
         enabled: r.enabled,
         updated_at: rfc3339(r.updated_at),
@@ -47,26 +56,53 @@ fn view(r: WebhookRecord) -> WebhookView {
 
 impl Console {
     pub(super) async fn webhooks(&self) -> Result<Vec<WebhookView>, AppError> {
-        Ok(self.store.list_webhooks().await.map_err(unexpected)?.into_iter().map(view).collect())
+        Ok(self
+            .store
+            .list_webhooks()
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(view)
+            .collect())
     }
 
     pub(super) async fn webhook(&self, id: &str) -> Result<WebhookView, AppError> {
-        let found = self.store.get_webhook(parse_id(id, "webhook")?).await.map_err(unexpected)?;
+        let found = self
+            .store
+            .get_webhook(parse_id(id, "webhook")?)
+            .await
+            .map_err(unexpected)?;
         found.map(view).ok_or_else(|| not_found("webhook", id))
     }
 
     pub(super) async fn remove_webhook(&self, id: &str) -> Result<(), AppError> {
-        match self.store.delete_webhook(parse_id(id, "webhook")?).await.map_err(unexpected)? {
+        match self
+            .store
+            .delete_webhook(parse_id(id, "webhook")?)
+            .await
+            .map_err(unexpected)?
+        {
             true => Ok(()),
             false => Err(not_found("webhook", id)),
         }
     }
 
     /// The entity named by the input, with what decides its notifications; `None` if unknown.
-    async fn entity(&self, kind: &str, id: &str) -> Result<Option<(EntityId, EntityFacts)>, AppError> {
-        let Ok(n) = id.trim().parse::<i64>() else { return Ok(None) };
+    async fn entity(
+        &self,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<(EntityId, EntityFacts)>, AppError> {
+        let Ok(n) = id.trim().parse::<i64>() else {
+            return Ok(None);
+        };
         Ok(match kind {
-            "service" => self.store.get_service(n).await.map_err(unexpected)?.map(|_| (EntityId::Service(n), EntityFacts::service())),
+            "service" => self
+                .store
+                .get_service(n)
+                .await
+                .map_err(unexpected)?
+                .map(|_| (EntityId::Service(n), EntityFacts::service())),
             "number" => self
                 .store
                 .get_number(n)
@@ -74,14 +110,19 @@ impl Console {
                 .map_err(unexpected)?
                 .map(|r| (EntityId::Number(n), EntityFacts::number(capabilities(&r)))),
             "app" => match self.store.get_app(n).await.map_err(unexpected)? {
-                Some(r) => app::domain::channels::AppType::parse(&r.app_type).map(|t| (EntityId::App(n), EntityFacts::app(t))),
+                Some(r) => app::domain::channels::AppType::parse(&r.app_type)
+                    .map(|t| (EntityId::App(n), EntityFacts::app(t))),
                 None => None,
             },
             _ => None,
         })
     }
 
-    pub(super) async fn put_webhook(&self, id: Option<&str>, input: WebhookInput) -> Result<WebhookView, AppError> {
+    pub(super) async fn put_webhook(
+        &self,
+        id: Option<&str>,
+        input: WebhookInput,
+    ) -> Result<WebhookView, AppError> {
         let stored = match id {
             Some(id) => Some(
                 self.store
@@ -112,10 +153,17 @@ impl Console {
         };
         let authorization_id = match &new.authorization_id {
             // Authorization profiles arrive with their own work item; until then none exists.
-            Some(a) => return Err(AppError::validation(field::AUTHORIZATION_ID, format!("No authorization has the id \"{a}\"."))),
+            Some(a) => {
+                return Err(AppError::validation(
+                    field::AUTHORIZATION_ID,
+                    format!("No authorization has the id \"{a}\"."),
+                ))
+            }
             None => None,
         };
-        let url_is_new = stored.as_ref().is_none_or(|w| w.url != new.url.as_str() || w.authorization_id != authorization_id);
+        let url_is_new = stored
+            .as_ref()
+            .is_none_or(|w| w.url != new.url.as_str() || w.authorization_id != authorization_id);
         if url_is_new {
             self.test_call(new.url.as_str()).await?;
         }
@@ -123,7 +171,9 @@ impl Console {
             None => (None, None),
             Some(hub) => {
                 let sealed = match &hub.secret {
-                    SecretChange::Set(secret) => Some(self.secrets.seal(secret.expose(), HUB_SECRET_AAD)),
+                    SecretChange::Set(secret) => {
+                        Some(self.secrets.seal(secret.expose(), HUB_SECRET_AAD))
+                    }
                     SecretChange::Keep => stored.as_ref().and_then(|w| w.hub_secret_enc.clone()),
                 };
                 (Some(hub.algorithm.as_str().to_owned()), sealed)
@@ -138,24 +188,41 @@ impl Console {
             authorization_id,
             esme_bind_id,
             enabled: new.enabled,
-            notifications: new.notifications.iter().map(|n| (n.channel_label().to_owned(), n.event_label().to_owned())).collect(),
+            notifications: new
+                .notifications
+                .iter()
+                .map(|n| (n.channel_label().to_owned(), n.event_label().to_owned()))
+                .collect(),
         };
         let taken = |e: StoreError| match e {
             StoreError::Conflict(_) => AppError::conflict(
                 Some(field::NAME),
-                format!("A webhook named \"{}\" exists already for this entity.", write.name),
+                format!(
+                    "A webhook named \"{}\" exists already for this entity.",
+                    write.name
+                ),
             ),
             e => unexpected(e),
         };
         let saved = match stored {
             None => self.store.insert_webhook(&write).await.map_err(taken)?,
-            Some(w) => self.store.update_webhook(w.id, &write).await.map_err(taken)?.ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
+            Some(w) => self
+                .store
+                .update_webhook(w.id, &write)
+                .await
+                .map_err(taken)?
+                .ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
         };
         Ok(view(saved))
     }
 
     async fn esme_bind_id(&self, raw: &str) -> Result<i64, AppError> {
-        let missing = || AppError::validation(field::ESME_BIND_ID, format!("No ESME bind has the id \"{raw}\"."));
+        let missing = || {
+            AppError::validation(
+                field::ESME_BIND_ID,
+                format!("No ESME bind has the id \"{raw}\"."),
+            )
+        };
         let n = raw.trim().parse::<i64>().map_err(|_| missing())?;
         match self.store.get_esme_bind(n).await.map_err(unexpected)? {
             Some(_) => Ok(n),
@@ -169,7 +236,9 @@ impl Console {
             TestCallResult::Ok => Ok(()),
             TestCallResult::Refused { detail, .. } => Err(AppError::Validation {
                 field: field::URL.into(),
-                message: "The test call to this URL did not get 200 OK, so the webhook was not saved.".into(),
+                message:
+                    "The test call to this URL did not get 200 OK, so the webhook was not saved."
+                        .into(),
                 detail: Some(detail),
             }),
         }
@@ -188,7 +257,11 @@ impl Console {
                 .into_iter()
                 .map(|b| Choice {
                     id: b.id.to_string(),
-                    label: if b.description.is_empty() { b.system_id } else { format!("{} — {}", b.system_id, b.description) },
+                    label: if b.description.is_empty() {
+                        b.system_id
+                    } else {
+                        format!("{} — {}", b.system_id, b.description)
+                    },
                 })
                 .collect(),
             authorizations: Vec::new(),

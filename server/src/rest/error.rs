@@ -23,7 +23,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
-        ApiError { status, error: error.into(), field: None, detail: None }
+        ApiError {
+            status,
+            error: error.into(),
+            field: None,
+            detail: None,
+        }
     }
 
     pub fn not_found(error: impl Into<String>) -> Self {
@@ -43,7 +48,10 @@ impl From<AppError> for ApiError {
             },
             AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, message),
             AppError::Unauthorized => ApiError::new(StatusCode::UNAUTHORIZED, message),
-            AppError::Conflict { field, .. } => ApiError { field, ..ApiError::new(StatusCode::CONFLICT, message) },
+            AppError::Conflict { field, .. } => ApiError {
+                field,
+                ..ApiError::new(StatusCode::CONFLICT, message)
+            },
             AppError::Internal { .. } | AppError::Transport(_) => {
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
             }
@@ -72,7 +80,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                     StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     "Send the body as JSON with `Content-Type: application/json`.",
                 ),
-                other => ApiError::new(StatusCode::BAD_REQUEST, format!("The body is not valid JSON for this request: {}", other.body_text())),
+                other => ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "The body is not valid JSON for this request: {}",
+                        other.body_text()
+                    ),
+                ),
             }),
         }
     }

@@ -26,7 +26,11 @@ async fn read(State(c): Svc, Path(id): Path<String>) -> Response {
     ok(c.get_webhook(&id).await)
 }
 
-async fn replace(State(c): Svc, Path(id): Path<String>, ApiJson(input): ApiJson<WebhookInput>) -> Response {
+async fn replace(
+    State(c): Svc,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<WebhookInput>,
+) -> Response {
     ok(c.save_webhook(Some(&id), input).await)
 }
 
@@ -35,5 +39,7 @@ async fn delete(State(c): Svc, Path(id): Path<String>) -> Response {
 }
 
 pub fn router() -> Router<Arc<dyn ConsoleService>> {
-    Router::new().route("/", get(list).post(create)).route("/{id}", get(read).put(replace).delete(delete))
+    Router::new()
+        .route("/", get(list).post(create))
+        .route("/{id}", get(read).put(replace).delete(delete))
 }

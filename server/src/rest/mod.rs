@@ -17,5 +17,8 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .merge(resources)
         .fallback(|| async { error::ApiError::not_found("No such endpoint.") })
-        .layer(middleware::from_fn_with_state(state.store.clone(), require_api_key))
+        .layer(middleware::from_fn_with_state(
+            state.store.clone(),
+            require_api_key,
+        ))
 }

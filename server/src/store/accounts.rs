@@ -63,4 +63,3 @@ pub trait AccountStore: Send + Sync {
     /// The unrevoked key with this hash.
     async fn find_api_key(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError>;
 }
-

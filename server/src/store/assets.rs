@@ -50,7 +50,10 @@ pub struct EsmeBindRecord {
 
 impl std::fmt::Debug for EsmeBindRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EsmeBindRecord").field("id", &self.id).field("system_id", &self.system_id).finish_non_exhaustive()
+        f.debug_struct("EsmeBindRecord")
+            .field("id", &self.id)
+            .field("system_id", &self.system_id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -79,23 +82,40 @@ pub trait AssetStore: Send + Sync {
     async fn list_services(&self) -> Result<Vec<ServiceRecord>, StoreError>;
     async fn get_service(&self, id: i64) -> Result<Option<ServiceRecord>, StoreError>;
     async fn insert_service(&self, name: &str) -> Result<ServiceRecord, StoreError>;
-    async fn update_service(&self, id: i64, name: &str) -> Result<Option<ServiceRecord>, StoreError>;
+    async fn update_service(
+        &self,
+        id: i64,
+        name: &str,
+    ) -> Result<Option<ServiceRecord>, StoreError>;
 
     async fn list_numbers(&self) -> Result<Vec<NumberRecord>, StoreError>;
     async fn get_number(&self, id: i64) -> Result<Option<NumberRecord>, StoreError>;
     async fn insert_number(&self, new: &NumberWrite) -> Result<NumberRecord, StoreError>;
-    async fn update_number(&self, id: i64, new: &NumberWrite) -> Result<Option<NumberRecord>, StoreError>;
+    async fn update_number(
+        &self,
+        id: i64,
+        new: &NumberWrite,
+    ) -> Result<Option<NumberRecord>, StoreError>;
 
     async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError>;
     async fn get_app(&self, id: i64) -> Result<Option<AppRecord>, StoreError>;
     async fn insert_app(&self, name: &str, app_type: &str) -> Result<AppRecord, StoreError>;
-    async fn update_app(&self, id: i64, name: &str, app_type: &str) -> Result<Option<AppRecord>, StoreError>;
+    async fn update_app(
+        &self,
+        id: i64,
+        name: &str,
+        app_type: &str,
+    ) -> Result<Option<AppRecord>, StoreError>;
 
     async fn list_esme_binds(&self) -> Result<Vec<EsmeBindRecord>, StoreError>;
     async fn get_esme_bind(&self, id: i64) -> Result<Option<EsmeBindRecord>, StoreError>;
     /// `new.password_enc` must be `Some` here.
     async fn insert_esme_bind(&self, new: &EsmeBindWrite) -> Result<EsmeBindRecord, StoreError>;
-    async fn update_esme_bind(&self, id: i64, new: &EsmeBindWrite) -> Result<Option<EsmeBindRecord>, StoreError>;
+    async fn update_esme_bind(
+        &self,
+        id: i64,
+        new: &EsmeBindWrite,
+    ) -> Result<Option<EsmeBindRecord>, StoreError>;
 
     /// Deletes an asset unless a webhook uses it.
     async fn delete_asset(&self, asset: AssetRef) -> Result<bool, StoreError>;

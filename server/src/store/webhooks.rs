@@ -81,6 +81,10 @@ pub trait WebhookStore: Send + Sync {
     async fn get_webhook(&self, id: i64) -> Result<Option<WebhookRecord>, StoreError>;
     async fn insert_webhook(&self, new: &WebhookWrite) -> Result<WebhookRecord, StoreError>;
     /// Replaces the whole webhook, notifications included, in one transaction.
-    async fn update_webhook(&self, id: i64, new: &WebhookWrite) -> Result<Option<WebhookRecord>, StoreError>;
+    async fn update_webhook(
+        &self,
+        id: i64,
+        new: &WebhookWrite,
+    ) -> Result<Option<WebhookRecord>, StoreError>;
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError>;
 }

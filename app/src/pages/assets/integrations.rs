@@ -10,7 +10,8 @@ use leptos_router::{
 use crate::{
     api::integrations::{list_webhooks, DeleteWebhook},
     components::{
-        confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader, timestamp::Timestamp,
+        confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader,
+        timestamp::Timestamp,
     },
     domain::views::WebhookView,
 };
@@ -105,7 +106,13 @@ fn IntegrationsTab() -> impl IntoView {
             navigate("/assets/integrations", Default::default());
         }
     });
-    let delete_error = Signal::derive(move || delete.value().get().and_then(|r| r.err()).map(|e| e.to_string()));
+    let delete_error = Signal::derive(move || {
+        delete
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    });
     view! {
         <form class="toolbar" method="get" action="/assets/integrations">
             <label for="integration-type">"Integration Type"</label>

@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use sqlx::Row as _;
 
 use super::{db, parse_id, unique, user_from, SqliteStore};
-use crate::store::{now_millis, AccountStore, ApiKey, Millis, NewUser, StoreError, UserCredentials};
+use crate::store::{
+    now_millis, AccountStore, ApiKey, Millis, NewUser, StoreError, UserCredentials,
+};
 
 #[async_trait]
 impl AccountStore for SqliteStore {

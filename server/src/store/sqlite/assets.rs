@@ -5,12 +5,16 @@ use sqlx::{sqlite::SqliteRow, Row as _};
 
 use super::{db, in_use, unique, SqliteStore};
 use crate::store::{
-    now_millis, AppRecord, AssetRef, AssetStore, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite,
-    ServiceRecord, StoreError,
+    now_millis, AppRecord, AssetRef, AssetStore, EsmeBindRecord, EsmeBindWrite, NumberRecord,
+    NumberWrite, ServiceRecord, StoreError,
 };
 
 fn service(r: &SqliteRow) -> ServiceRecord {
-    ServiceRecord { id: r.get("id"), name: r.get("name"), updated_at: r.get("updated_at") }
+    ServiceRecord {
+        id: r.get("id"),
+        name: r.get("name"),
+        updated_at: r.get("updated_at"),
+    }
 }
 
 fn number(r: &SqliteRow) -> NumberRecord {
@@ -25,7 +29,12 @@ fn number(r: &SqliteRow) -> NumberRecord {
 }
 
 fn app(r: &SqliteRow) -> AppRecord {
-    AppRecord { id: r.get("id"), name: r.get("name"), app_type: r.get("app_type"), updated_at: r.get("updated_at") }
+    AppRecord {
+        id: r.get("id"),
+        name: r.get("name"),
+        app_type: r.get("app_type"),
+        updated_at: r.get("updated_at"),
+    }
 }
 
 fn esme_bind(r: &SqliteRow) -> EsmeBindRecord {
@@ -46,19 +55,23 @@ const ESME_COLS: &str = "id, system_id, password_enc, description, updated_at";
 #[async_trait]
 impl AssetStore for SqliteStore {
     async fn list_services(&self) -> Result<Vec<ServiceRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {SERVICE_COLS} FROM services ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {SERVICE_COLS} FROM services ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(rows.iter().map(service).collect())
     }
 
     async fn get_service(&self, id: i64) -> Result<Option<ServiceRecord>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {SERVICE_COLS} FROM services WHERE id = ?1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db)?;
+        let row = sqlx::query(&format!(
+            "SELECT {SERVICE_COLS} FROM services WHERE id = ?1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(row.as_ref().map(service))
     }
 
@@ -75,7 +88,11 @@ impl AssetStore for SqliteStore {
         Ok(service(&row))
     }
 
-    async fn update_service(&self, id: i64, name: &str) -> Result<Option<ServiceRecord>, StoreError> {
+    async fn update_service(
+        &self,
+        id: i64,
+        name: &str,
+    ) -> Result<Option<ServiceRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "UPDATE services SET name = ?2, updated_at = ?3 WHERE id = ?1 RETURNING {SERVICE_COLS}"
         ))
@@ -89,10 +106,12 @@ impl AssetStore for SqliteStore {
     }
 
     async fn list_numbers(&self) -> Result<Vec<NumberRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {NUMBER_COLS} FROM numbers ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {NUMBER_COLS} FROM numbers ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(rows.iter().map(number).collect())
     }
 
@@ -121,7 +140,11 @@ impl AssetStore for SqliteStore {
         Ok(number(&row))
     }
 
-    async fn update_number(&self, id: i64, new: &NumberWrite) -> Result<Option<NumberRecord>, StoreError> {
+    async fn update_number(
+        &self,
+        id: i64,
+        new: &NumberWrite,
+    ) -> Result<Option<NumberRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "UPDATE numbers SET number = ?2, sms = ?3, mms = ?4, voice = ?5, updated_at = ?6
              WHERE id = ?1 RETURNING {NUMBER_COLS}"
@@ -168,7 +191,12 @@ impl AssetStore for SqliteStore {
         Ok(app(&row))
     }
 
-    async fn update_app(&self, id: i64, name: &str, app_type: &str) -> Result<Option<AppRecord>, StoreError> {
+    async fn update_app(
+        &self,
+        id: i64,
+        name: &str,
+        app_type: &str,
+    ) -> Result<Option<AppRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "UPDATE apps SET name = ?2, app_type = ?3, updated_at = ?4 WHERE id = ?1 RETURNING {APP_COLS}"
         ))
@@ -183,10 +211,12 @@ impl AssetStore for SqliteStore {
     }
 
     async fn list_esme_binds(&self) -> Result<Vec<EsmeBindRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {ESME_COLS} FROM esme_binds ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows = sqlx::query(&format!(
+            "SELECT {ESME_COLS} FROM esme_binds ORDER BY id DESC"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db)?;
         Ok(rows.iter().map(esme_bind).collect())
     }
 
@@ -214,7 +244,11 @@ impl AssetStore for SqliteStore {
         Ok(esme_bind(&row))
     }
 
-    async fn update_esme_bind(&self, id: i64, new: &EsmeBindWrite) -> Result<Option<EsmeBindRecord>, StoreError> {
+    async fn update_esme_bind(
+        &self,
+        id: i64,
+        new: &EsmeBindWrite,
+    ) -> Result<Option<EsmeBindRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "UPDATE esme_binds SET system_id = ?2, password_enc = COALESCE(?3, password_enc),
                 description = ?4, updated_at = ?5
@@ -238,18 +272,38 @@ impl AssetStore for SqliteStore {
             AssetRef::App(id) => ("DELETE FROM apps WHERE id = ?1", id),
             AssetRef::EsmeBind(id) => ("DELETE FROM esme_binds WHERE id = ?1", id),
         };
-        let done = sqlx::query(sql).bind(id).execute(&self.pool).await.map_err(in_use("in_use"))?;
+        let done = sqlx::query(sql)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(in_use("in_use"))?;
         Ok(done.rows_affected() > 0)
     }
 
     async fn webhooks_using(&self, asset: AssetRef) -> Result<Vec<String>, StoreError> {
         let (sql, id) = match asset {
-            AssetRef::Service(id) => ("SELECT name FROM webhooks WHERE service_id = ?1 ORDER BY name", id),
-            AssetRef::Number(id) => ("SELECT name FROM webhooks WHERE number_id = ?1 ORDER BY name", id),
-            AssetRef::App(id) => ("SELECT name FROM webhooks WHERE app_id = ?1 ORDER BY name", id),
-            AssetRef::EsmeBind(id) => ("SELECT name FROM webhooks WHERE esme_bind_id = ?1 ORDER BY name", id),
+            AssetRef::Service(id) => (
+                "SELECT name FROM webhooks WHERE service_id = ?1 ORDER BY name",
+                id,
+            ),
+            AssetRef::Number(id) => (
+                "SELECT name FROM webhooks WHERE number_id = ?1 ORDER BY name",
+                id,
+            ),
+            AssetRef::App(id) => (
+                "SELECT name FROM webhooks WHERE app_id = ?1 ORDER BY name",
+                id,
+            ),
+            AssetRef::EsmeBind(id) => (
+                "SELECT name FROM webhooks WHERE esme_bind_id = ?1 ORDER BY name",
+                id,
+            ),
         };
-        sqlx::query_scalar(sql).bind(id).fetch_all(&self.pool).await.map_err(db)
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)
     }
 
     async fn has_no_assets(&self) -> Result<bool, StoreError> {
@@ -275,9 +329,22 @@ mod tests {
         let a = s.insert_service("Alerts").await.unwrap();
         let b = s.insert_service("Billing").await.unwrap();
         assert_eq!(s.list_services().await.unwrap(), vec![b.clone(), a.clone()]);
-        assert!(matches!(s.insert_service("Alerts").await, Err(StoreError::Conflict("services_name"))));
-        assert!(matches!(s.update_service(b.id, "Alerts").await, Err(StoreError::Conflict("services_name"))));
-        assert_eq!(s.update_service(a.id, "Alerts 2").await.unwrap().unwrap().name, "Alerts 2");
+        assert!(matches!(
+            s.insert_service("Alerts").await,
+            Err(StoreError::Conflict("services_name"))
+        ));
+        assert!(matches!(
+            s.update_service(b.id, "Alerts").await,
+            Err(StoreError::Conflict("services_name"))
+        ));
+        assert_eq!(
+            s.update_service(a.id, "Alerts 2")
+                .await
+                .unwrap()
+                .unwrap()
+                .name,
+            "Alerts 2"
+        );
         assert_eq!(s.update_service(999, "x").await.unwrap(), None);
         assert!(!s.has_no_assets().await.unwrap());
     }
@@ -286,31 +353,62 @@ mod tests {
     async fn numbers_keep_their_capabilities() {
         let (s, _d) = store().await;
         let n = s
-            .insert_number(&NumberWrite { number: "+14155550100".into(), sms: true, mms: false, voice: true })
+            .insert_number(&NumberWrite {
+                number: "+14155550100".into(),
+                sms: true,
+                mms: false,
+                voice: true,
+            })
             .await
             .unwrap();
         let got = s.get_number(n.id).await.unwrap().unwrap();
         assert!(got.sms && !got.mms && got.voice);
-        let dup = NumberWrite { number: "+14155550100".into(), sms: true, mms: true, voice: true };
-        assert!(matches!(s.insert_number(&dup).await, Err(StoreError::Conflict("numbers_number"))));
+        let dup = NumberWrite {
+            number: "+14155550100".into(),
+            sms: true,
+            mms: true,
+            voice: true,
+        };
+        assert!(matches!(
+            s.insert_number(&dup).await,
+            Err(StoreError::Conflict("numbers_number"))
+        ));
     }
 
     #[tokio::test]
     async fn an_esme_bind_password_is_kept_unless_replaced() {
         let (s, _d) = store().await;
         let b = s
-            .insert_esme_bind(&EsmeBindWrite { system_id: "esme1".into(), password_enc: Some("v1:a".into()), description: "".into() })
+            .insert_esme_bind(&EsmeBindWrite {
+                system_id: "esme1".into(),
+                password_enc: Some("v1:a".into()),
+                description: "".into(),
+            })
             .await
             .unwrap();
         let kept = s
-            .update_esme_bind(b.id, &EsmeBindWrite { system_id: "esme1".into(), password_enc: None, description: "d".into() })
+            .update_esme_bind(
+                b.id,
+                &EsmeBindWrite {
+                    system_id: "esme1".into(),
+                    password_enc: None,
+                    description: "d".into(),
+                },
+            )
             .await
             .unwrap()
             .unwrap();
         assert_eq!(kept.password_enc, "v1:a");
         assert_eq!(kept.description, "d");
         let replaced = s
-            .update_esme_bind(b.id, &EsmeBindWrite { system_id: "esme1".into(), password_enc: Some("v1:b".into()), description: "d".into() })
+            .update_esme_bind(
+                b.id,
+                &EsmeBindWrite {
+                    system_id: "esme1".into(),
+                    password_enc: Some("v1:b".into()),
+                    description: "d".into(),
+                },
+            )
             .await
             .unwrap()
             .unwrap();
@@ -321,7 +419,10 @@ mod tests {
     async fn deleting_an_unknown_asset_reports_false() {
         let (s, _d) = store().await;
         assert!(!s.delete_asset(AssetRef::App(42)).await.unwrap());
-        let a = s.insert_app("Support chat", "In-App Messaging / Live Chat").await.unwrap();
+        let a = s
+            .insert_app("Support chat", "In-App Messaging / Live Chat")
+            .await
+            .unwrap();
         assert!(s.delete_asset(AssetRef::App(a.id)).await.unwrap());
         assert_eq!(s.get_app(a.id).await.unwrap(), None);
     }

@@ -100,7 +100,11 @@ impl Database for SqliteStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ()).map_err(db)
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(db)
     }
 }
 
@@ -108,7 +112,9 @@ impl Database for SqliteStore {
 #[cfg(test)]
 pub(crate) async fn test_store() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("nested/test.db")).await.unwrap();
+    let store = SqliteStore::open(&dir.path().join("nested/test.db"))
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     (store, dir)
 }

@@ -47,15 +47,28 @@ fn entity_columns(e: EntityId) -> (Option<i64>, Option<i64>, Option<i64>) {
     }
 }
 
-async fn write_notifications(tx: &mut Transaction<'_, Sqlite>, id: i64, list: &[(String, String)]) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM webhook_notifications WHERE webhook_id = ?1").bind(id).execute(&mut **tx).await.map_err(db)?;
+async fn write_notifications(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    list: &[(String, String)],
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM webhook_notifications WHERE webhook_id = ?1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
     if list.is_empty() {
         return Ok(());
     }
     // One statement for all rows (no query in a loop).
-    let mut qb = sqlx::QueryBuilder::<Sqlite>::new("INSERT INTO webhook_notifications (webhook_id, channel, event, position) ");
+    let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+        "INSERT INTO webhook_notifications (webhook_id, channel, event, position) ",
+    );
     qb.push_values(list.iter().enumerate(), |mut b, (i, (channel, event))| {
-        b.push_bind(id).push_bind(channel).push_bind(event).push_bind(i as i64);
+        b.push_bind(id)
+            .push_bind(channel)
+            .push_bind(event)
+            .push_bind(i as i64);
     });
     qb.build().execute(&mut **tx).await.map_err(db)?;
     Ok(())
@@ -63,13 +76,23 @@ async fn write_notifications(tx: &mut Transaction<'_, Sqlite>, id: i64, list: &[
 
 impl SqliteStore {
     /// Loads the records selected by `where_clause` with their notifications (two queries).
-    async fn load_webhooks(&self, where_clause: &str, id: Option<i64>) -> Result<Vec<WebhookRecord>, StoreError> {
+    async fn load_webhooks(
+        &self,
+        where_clause: &str,
+        id: Option<i64>,
+    ) -> Result<Vec<WebhookRecord>, StoreError> {
         let sql = format!("{SELECT} {where_clause} ORDER BY w.id DESC");
         let mut q = sqlx::query(&sql);
         if let Some(id) = id {
             q = q.bind(id);
         }
-        let mut records: Vec<WebhookRecord> = q.fetch_all(&self.pool).await.map_err(db)?.iter().map(record).collect();
+        let mut records: Vec<WebhookRecord> = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(record)
+            .collect();
         let nsql = match id {
             Some(_) => "SELECT webhook_id, channel, event FROM webhook_notifications WHERE webhook_id = ?1 ORDER BY position",
             None => "SELECT webhook_id, channel, event FROM webhook_notifications ORDER BY webhook_id, position",
@@ -80,7 +103,10 @@ impl SqliteStore {
         }
         let mut by_webhook: HashMap<i64, Vec<(String, String)>> = HashMap::new();
         for r in nq.fetch_all(&self.pool).await.map_err(db)? {
-            by_webhook.entry(r.get("webhook_id")).or_default().push((r.get("channel"), r.get("event")));
+            by_webhook
+                .entry(r.get("webhook_id"))
+                .or_default()
+                .push((r.get("channel"), r.get("event")));
         }
         for rec in &mut records {
             rec.notifications = by_webhook.remove(&rec.id).unwrap_or_default();
@@ -124,10 +150,16 @@ impl WebhookStore for SqliteStore {
         .map_err(unique("webhooks_name_per_entity"))?;
         write_notifications(&mut tx, id, &new.notifications).await?;
         tx.commit().await.map_err(db)?;
-        self.get_webhook(id).await?.ok_or(StoreError::Database(sqlx::Error::RowNotFound))
+        self.get_webhook(id)
+            .await?
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))
     }
 
-    async fn update_webhook(&self, id: i64, new: &WebhookWrite) -> Result<Option<WebhookRecord>, StoreError> {
+    async fn update_webhook(
+        &self,
+        id: i64,
+        new: &WebhookWrite,
+    ) -> Result<Option<WebhookRecord>, StoreError> {
         let (service_id, number_id, app_id) = entity_columns(new.entity);
         let mut tx = self.pool.begin().await.map_err(db)?;
         let changed = sqlx::query(
@@ -161,7 +193,11 @@ impl WebhookStore for SqliteStore {
     }
 
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM webhooks WHERE id = ?1").bind(id).execute(&self.pool).await.map_err(db)?;
+        let done = sqlx::query("DELETE FROM webhooks WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
         Ok(done.rows_affected() > 0)
     }
 }
@@ -181,7 +217,10 @@ mod tests {
             authorization_id: None,
             esme_bind_id: None,
             enabled: true,
-            notifications: vec![("SMS".into(), "Delivered".into()), ("SMS".into(), "Failed".into())],
+            notifications: vec![
+                ("SMS".into(), "Delivered".into()),
+                ("SMS".into(), "Failed".into()),
+            ],
         }
     }
 
@@ -191,7 +230,13 @@ mod tests {
         let svc = s.insert_service("Alerts").await.unwrap();
         let w = s.insert_webhook(&write("Receipts", svc.id)).await.unwrap();
         assert_eq!(w.entity_name, "Alerts");
-        assert_eq!(w.notifications, vec![("SMS".into(), "Delivered".into()), ("SMS".into(), "Failed".into())]);
+        assert_eq!(
+            w.notifications,
+            vec![
+                ("SMS".into(), "Delivered".into()),
+                ("SMS".into(), "Failed".into())
+            ]
+        );
         assert_eq!(s.list_webhooks().await.unwrap(), vec![w]);
     }
 
@@ -203,7 +248,10 @@ mod tests {
         s.insert_webhook(&write("Receipts", a.id)).await.unwrap();
         s.insert_webhook(&write("Receipts", b.id)).await.unwrap();
         let dup = s.insert_webhook(&write("Receipts", a.id)).await;
-        assert!(matches!(dup, Err(StoreError::Conflict("webhooks_name_per_entity"))), "{dup:?}");
+        assert!(
+            matches!(dup, Err(StoreError::Conflict("webhooks_name_per_entity"))),
+            "{dup:?}"
+        );
     }
 
     #[tokio::test]
@@ -227,8 +275,14 @@ mod tests {
         let (s, _d) = store().await;
         let svc = s.insert_service("Alerts").await.unwrap();
         let w = s.insert_webhook(&write("Receipts", svc.id)).await.unwrap();
-        assert_eq!(s.webhooks_using(AssetRef::Service(svc.id)).await.unwrap(), vec!["Receipts".to_owned()]);
-        assert!(matches!(s.delete_asset(AssetRef::Service(svc.id)).await, Err(StoreError::Conflict("in_use"))));
+        assert_eq!(
+            s.webhooks_using(AssetRef::Service(svc.id)).await.unwrap(),
+            vec!["Receipts".to_owned()]
+        );
+        assert!(matches!(
+            s.delete_asset(AssetRef::Service(svc.id)).await,
+            Err(StoreError::Conflict("in_use"))
+        ));
         assert!(s.delete_webhook(w.id).await.unwrap());
         assert!(s.delete_asset(AssetRef::Service(svc.id)).await.unwrap());
     }

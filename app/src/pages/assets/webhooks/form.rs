@@ -54,7 +54,9 @@ fn error_for(errors: Errors, field: &'static str) -> impl Fn() -> Option<String>
 #[component]
 fn FieldError(errors: Errors, field: &'static str) -> impl IntoView {
     let message = error_for(errors, field);
-    move || message().map(|m| view! { <p class="field-error" role="alert" data-field=field>{m}</p> })
+    move || {
+        message().map(|m| view! { <p class="field-error" role="alert" data-field=field>{m}</p> })
+    }
 }
 
 #[component]
@@ -63,17 +65,29 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
     let editing_id = existing.as_ref().map(|w| w.id.clone());
     let kept: Vec<(String, String)> = form.ticked.get_untracked();
     let stored = existing.as_ref().map(|w| Existing {
-        notifications: w.notifications.iter().map(|n| (n.channel.clone(), n.event.clone())).collect(),
-        hub_algorithm: w.hub_signature.as_ref().and_then(|h| HubAlgorithm::parse(&h.algorithm)),
+        notifications: w
+            .notifications
+            .iter()
+            .map(|n| (n.channel.clone(), n.event.clone()))
+            .collect(),
+        hub_algorithm: w
+            .hub_signature
+            .as_ref()
+            .and_then(|h| HubAlgorithm::parse(&h.algorithm)),
         hub_secret_set: w.hub_signature.as_ref().is_some_and(|h| h.secret_set),
     });
-    let legacy_sha1 = stored.as_ref().is_some_and(|s| s.hub_algorithm == Some(HubAlgorithm::Sha1));
+    let legacy_sha1 = stored
+        .as_ref()
+        .is_some_and(|s| s.hub_algorithm == Some(HubAlgorithm::Sha1));
     let secret_set = stored.as_ref().is_some_and(|s| s.hub_secret_set);
     let options = StoredValue::new(options);
     let facts = Memo::new(move |_| options.with_value(|o| facts_for(o, &form.entity.get())));
-    let sections = Signal::derive(move || facts.get().map(|f| sections_for(&f)).unwrap_or_default());
+    let sections =
+        Signal::derive(move || facts.get().map(|f| sections_for(&f)).unwrap_or_default());
     let smpp_shown = Memo::new(move |_| match facts.get() {
-        Some(f) => form.ticked.with(|t| smpp_visible(f.kind, t, form.hub_enabled.get())),
+        Some(f) => form
+            .ticked
+            .with(|t| smpp_visible(f.kind, t, form.hub_enabled.get())),
         None => false,
     });
     // Forward to SMPP is cleared as soon as it no longer applies (SPEC §2).
@@ -96,27 +110,44 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let input = form.input();
-            let ctx = ParseContext { entity: facts.get_untracked(), existing: stored.clone() };
+            let ctx = ParseContext {
+                entity: facts.get_untracked(),
+                existing: stored.clone(),
+            };
             if let Err(found) = NewWebhook::parse(&input, &ctx) {
-                errors.set(found.iter().map(|e| (top_field(&e.field), e.message.clone())).collect());
+                errors.set(
+                    found
+                        .iter()
+                        .map(|e| (top_field(&e.field), e.message.clone()))
+                        .collect(),
+                );
                 return;
             }
             errors.set(Vec::new());
-            save.dispatch(SaveWebhook { id: editing_id.clone(), input });
+            save.dispatch(SaveWebhook {
+                id: editing_id.clone(),
+                input,
+            });
         }
     };
     // Ticks the entity can no longer have are dropped when the entity changes.
     let on_entity = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         form.entity.set(value.clone());
-        let allowed = options.with_value(|o| facts_for(o, &value)).map(|f| sections_for(&f)).unwrap_or_default();
+        let allowed = options
+            .with_value(|o| facts_for(o, &value))
+            .map(|f| sections_for(&f))
+            .unwrap_or_default();
         form.ticked.update(|t| {
-            t.retain(|(c, e)| allowed.iter().any(|s| s.label() == c && s.events.iter().any(|ev| ev.label == e)))
+            t.retain(|(c, e)| {
+                allowed
+                    .iter()
+                    .any(|s| s.label() == c && s.events.iter().any(|ev| ev.label == e))
+            })
         });
     };
-    let general_error = move || {
-        errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()))
-    };
+    let general_error =
+        move || errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()));
 
     view! {
         <form class="panel form" on:submit=on_submit novalidate>
@@ -240,7 +271,11 @@ fn top_field(path: &str) -> String {
 fn server_error(e: AppError) -> (String, String) {
     let field = e.field().map(top_field).unwrap_or_default();
     let message = match &e {
-        AppError::Validation { message, detail: Some(d), .. } => format!("{message} {d}"),
+        AppError::Validation {
+            message,
+            detail: Some(d),
+            ..
+        } => format!("{message} {d}"),
         other => other.to_string(),
     };
     (field, message)

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use crate::domain::{
     channels::{AppType, Capability, EntityFacts, EntityKind},
     views::{WebhookFormOptions, WebhookView},
-    webhook::{EntityInput, ForwardToSmppInput, HubSignatureInput, NotificationInput, WebhookInput},
+    webhook::{
+        EntityInput, ForwardToSmppInput, HubSignatureInput, NotificationInput, WebhookInput,
+    },
 };
 
 /// An entity as the Entity select encodes it: `service:3`, `number:7`, `app:2`.
@@ -18,9 +20,18 @@ pub fn entity_value(kind: &str, id: &str) -> String {
 pub fn facts_for(options: &WebhookFormOptions, value: &str) -> Option<EntityFacts> {
     let (kind, id) = value.split_once(':')?;
     match EntityKind::parse(kind)? {
-        EntityKind::Service => options.services.iter().any(|s| s.id == id).then(EntityFacts::service),
+        EntityKind::Service => options
+            .services
+            .iter()
+            .any(|s| s.id == id)
+            .then(EntityFacts::service),
         EntityKind::Number => options.numbers.iter().find(|n| n.id == id).map(|n| {
-            EntityFacts::number(n.capabilities.iter().filter_map(|c| Capability::parse(c)).collect::<Vec<_>>())
+            EntityFacts::number(
+                n.capabilities
+                    .iter()
+                    .filter_map(|c| Capability::parse(c))
+                    .collect::<Vec<_>>(),
+            )
         }),
         EntityKind::App => options
             .apps
@@ -51,11 +62,19 @@ impl FormState {
         let e = existing;
         FormState {
             name: RwSignal::new(e.map(|w| w.name.clone()).unwrap_or_default()),
-            entity: RwSignal::new(e.map(|w| entity_value(&w.entity.kind, &w.entity.id)).unwrap_or_default()),
+            entity: RwSignal::new(
+                e.map(|w| entity_value(&w.entity.kind, &w.entity.id))
+                    .unwrap_or_default(),
+            ),
             url: RwSignal::new(e.map(|w| w.url.clone()).unwrap_or_default()),
             ticked: RwSignal::new(
-                e.map(|w| w.notifications.iter().map(|n| (n.channel.clone(), n.event.clone())).collect())
-                    .unwrap_or_default(),
+                e.map(|w| {
+                    w.notifications
+                        .iter()
+                        .map(|n| (n.channel.clone(), n.event.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             ),
             hub_enabled: RwSignal::new(e.is_some_and(|w| w.hub_signature.is_some())),
             hub_secret: RwSignal::new(String::new()),
@@ -63,10 +82,14 @@ impl FormState {
                 e.and_then(|w| w.hub_signature.as_ref().map(|h| h.algorithm.clone()))
                     .unwrap_or_else(|| "sha256".into()),
             ),
-            authorization: RwSignal::new(e.and_then(|w| w.authorization_id.clone()).unwrap_or_default()),
+            authorization: RwSignal::new(
+                e.and_then(|w| w.authorization_id.clone())
+                    .unwrap_or_default(),
+            ),
             forward: RwSignal::new(e.is_some_and(|w| w.forward_to_smpp.is_some())),
             esme_bind: RwSignal::new(
-                e.and_then(|w| w.forward_to_smpp.as_ref().map(|f| f.esme_bind_id.clone())).unwrap_or_default(),
+                e.and_then(|w| w.forward_to_smpp.as_ref().map(|f| f.esme_bind_id.clone()))
+                    .unwrap_or_default(),
             ),
             enabled: RwSignal::new(e.is_none_or(|w| w.enabled)),
         }
@@ -77,7 +100,10 @@ impl FormState {
         let entity = self.entity.get_untracked();
         WebhookInput {
             name: self.name.get_untracked(),
-            entity: entity.split_once(':').map(|(kind, id)| EntityInput { kind: kind.into(), id: id.into() }),
+            entity: entity.split_once(':').map(|(kind, id)| EntityInput {
+                kind: kind.into(),
+                id: id.into(),
+            }),
             url: self.url.get_untracked(),
             notifications: self
                 .ticked
@@ -90,10 +116,9 @@ impl FormState {
                 algorithm: Some(self.algorithm.get_untracked()),
             }),
             authorization_id: Some(self.authorization.get_untracked()).filter(|s| !s.is_empty()),
-            forward_to_smpp: self
-                .forward
-                .get_untracked()
-                .then(|| ForwardToSmppInput { esme_bind_id: self.esme_bind.get_untracked() }),
+            forward_to_smpp: self.forward.get_untracked().then(|| ForwardToSmppInput {
+                esme_bind_id: self.esme_bind.get_untracked(),
+            }),
             enabled: Some(self.enabled.get_untracked()),
         }
     }
