@@ -74,6 +74,26 @@ async fn write_notifications(
     Ok(())
 }
 
+type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds a [`WebhookWrite`] as parameters ?1–?12 (name … enabled, then the time of writing):
+/// the one column order the insert and the update share.
+fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
+    let (service_id, number_id, app_id) = entity_columns(new.entity);
+    q.bind(&new.name)
+        .bind(new.entity.kind())
+        .bind(service_id)
+        .bind(number_id)
+        .bind(app_id)
+        .bind(&new.url)
+        .bind(&new.hub_algorithm)
+        .bind(&new.hub_secret_enc)
+        .bind(new.authorization_id)
+        .bind(new.esme_bind_id)
+        .bind(new.enabled)
+        .bind(now_millis())
+}
+
 impl SqliteStore {
     /// Loads the records selected by `where_clause` with their notifications (two queries).
     async fn load_webhooks(
@@ -126,28 +146,17 @@ impl WebhookStore for SqliteStore {
     }
 
     async fn insert_webhook(&self, new: &WebhookWrite) -> Result<WebhookRecord, StoreError> {
-        let (service_id, number_id, app_id) = entity_columns(new.entity);
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let id: i64 = sqlx::query_scalar(
+        let insert = sqlx::query(
             "INSERT INTO webhooks (name, entity_kind, service_id, number_id, app_id, url, hub_algorithm,
                 hub_secret_enc, authorization_id, esme_bind_id, enabled, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
-        )
-        .bind(&new.name)
-        .bind(new.entity.kind())
-        .bind(service_id)
-        .bind(number_id)
-        .bind(app_id)
-        .bind(&new.url)
-        .bind(&new.hub_algorithm)
-        .bind(&new.hub_secret_enc)
-        .bind(new.authorization_id)
-        .bind(new.esme_bind_id)
-        .bind(new.enabled)
-        .bind(now_millis())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(unique("webhooks_name_per_entity"))?;
+        );
+        let id: i64 = bind_write(insert, new)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(unique("webhooks_name_per_entity"))?
+            .get("id");
         write_notifications(&mut tx, id, &new.notifications).await?;
         tx.commit().await.map_err(db)?;
         self.get_webhook(id)
@@ -160,30 +169,18 @@ impl WebhookStore for SqliteStore {
         id: i64,
         new: &WebhookWrite,
     ) -> Result<Option<WebhookRecord>, StoreError> {
-        let (service_id, number_id, app_id) = entity_columns(new.entity);
         let mut tx = self.pool.begin().await.map_err(db)?;
-        let changed = sqlx::query(
-            "UPDATE webhooks SET name = ?2, entity_kind = ?3, service_id = ?4, number_id = ?5, app_id = ?6,
-                url = ?7, hub_algorithm = ?8, hub_secret_enc = ?9, authorization_id = ?10,
-                esme_bind_id = ?11, enabled = ?12, updated_at = ?13
-             WHERE id = ?1",
-        )
-        .bind(id)
-        .bind(&new.name)
-        .bind(new.entity.kind())
-        .bind(service_id)
-        .bind(number_id)
-        .bind(app_id)
-        .bind(&new.url)
-        .bind(&new.hub_algorithm)
-        .bind(&new.hub_secret_enc)
-        .bind(new.authorization_id)
-        .bind(new.esme_bind_id)
-        .bind(new.enabled)
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await
-        .map_err(unique("webhooks_name_per_entity"))?;
+        let update = sqlx::query(
+            "UPDATE webhooks SET name = ?1, entity_kind = ?2, service_id = ?3, number_id = ?4, app_id = ?5,
+                url = ?6, hub_algorithm = ?7, hub_secret_enc = ?8, authorization_id = ?9,
+                esme_bind_id = ?10, enabled = ?11, updated_at = ?12
+             WHERE id = ?13",
+        );
+        let changed = bind_write(update, new)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unique("webhooks_name_per_entity"))?;
         if changed.rows_affected() == 0 {
             return Ok(None);
         }
