@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs whatever this machine is missing to build and test webhooks-console, and nothing it
 # already has: the wasm32 target, cargo-leptos, the wasm-bindgen CLI, Debian's chromium, and the
-# npm packages of end2end/ (Playwright, and binaryen's wasm-opt for release builds).
+# npm packages of end2end/ (Playwright, oauth2-mock-server, binaryen's wasm-opt for release
+# builds) and the Python test peers (httpbin, gunicorn, botocore).
 # Source it (`. scripts/setup.sh`) to also get wasm-opt on PATH.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -46,6 +47,21 @@ if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
   cp end2end/package-lock.json "$stamp"
 fi
+
+# Real test peers from PyPI (httpbin under gunicorn for Basic/Digest, botocore to re-sign SigV4),
+# in a venv beside the cargo cache; reinstalled only when their requirements change.
+cache="${WEBHOOKS_CONSOLE_CACHE:-$HOME/.cache/webhooks-console}"
+venv="$cache/venv"
+req=server/tests/peers/requirements.txt
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$req" "$venv/.installed-requirements"; then
+  say "installing the Python test peers ($req)"
+  mkdir -p "$cache"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  cp "$req" "$venv/.installed-requirements"
+fi
+# The cargo tests start the peers with this interpreter.
+export WEBHOOKS_TEST_PYTHON="$venv/bin/python"
 
 # wasm-opt from npm binaryen (Debian's binaryen 108 breaks hydration: never use it).
 export PATH="$PWD/end2end/node_modules/.bin:$PATH"

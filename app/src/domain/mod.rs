@@ -3,6 +3,7 @@
 //! validated inputs. Nothing here touches a database or the network.
 
 pub mod assets;
+pub mod authorization;
 pub mod channels;
 pub mod error;
 pub mod user;

@@ -19,6 +19,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{redirect, Method, RequestBuilder, Response, Url};
 use rustls_pki_types::{pem::PemObject, CertificateDer};
 
+use super::auth::OutboundRequest;
 use super::errors::{classify, ErrorCode, OutboundError, ResolveError};
 use super::ssrf;
 
@@ -186,6 +187,18 @@ impl OutboundClient {
             .execute(request)
             .await
             .map_err(|e| self.error_from(&e))
+    }
+
+    /// Sends an [`OutboundRequest`] exactly as given (method, URL, headers, body bytes), checking
+    /// its target first. Authorizers call this, once or more per attempt.
+    pub async fn execute(&self, request: OutboundRequest) -> Result<Response, OutboundError> {
+        self.check_target(&request.url)?;
+        let builder = self
+            .inner
+            .request(request.method, request.url)
+            .headers(request.headers)
+            .body(request.body);
+        self.send(builder).await
     }
 
     /// Reads at most `limit` bytes of a response body (the rest is dropped with the connection).

@@ -14,7 +14,7 @@ mod test_call;
 #[cfg(test)]
 mod tests;
 
-pub use auth::{ApplyAuth, NoAuth};
+pub use auth::{Authorizer, AuthorizerSource, NoAuth, OutboundRequest};
 pub use client::{CappedBody, ClientBuildError, OutboundClient, OutboundConfig, LOG_BODY_LIMIT};
 pub use errors::{classify, ErrorCode, OutboundError};
 pub use test_call::{test_call, TestCallResult};

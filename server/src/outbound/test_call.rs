@@ -6,7 +6,7 @@
 
 use reqwest::{Method, StatusCode};
 
-use super::{ApplyAuth, ErrorCode, OutboundClient, OutboundError};
+use super::{Authorizer, ErrorCode, OutboundClient, OutboundError, OutboundRequest};
 
 /// What the test call found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +29,11 @@ impl TestCallResult {
 }
 
 /// Sends `HEAD url` with `auth` applied and judges the answer.
-pub async fn test_call(client: &OutboundClient, url: &str, auth: &dyn ApplyAuth) -> TestCallResult {
+pub async fn test_call(client: &OutboundClient, url: &str, auth: &dyn Authorizer) -> TestCallResult {
     let response = async {
-        let request = client.request(Method::HEAD, url)?;
-        let request = auth.apply(request).await?;
-        client.send(request).await
+        let url = reqwest::Url::parse(url)
+            .map_err(|e| OutboundError::new(ErrorCode::Other, format!("not a valid URL: {e}")))?;
+        auth.send(client, OutboundRequest::new(Method::HEAD, url)).await
     }
     .await;
     match response {
