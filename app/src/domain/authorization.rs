@@ -7,6 +7,14 @@
 
 use serde::{Deserialize, Serialize};
 
+mod input;
+mod parse;
+#[cfg(test)]
+mod parse_tests;
+
+pub use input::{AuthorizationInput, AuthorizationSettings, Headers, KeyValue, SecretField};
+pub use parse::{ExistingAuthorization, NewAuthorization};
+
 /// Declares a closed set of choices with their labels: `ALL`, `label()`, `parse()`, `Default`,
 /// and serde as the label. One macro, because eight such sets would otherwise be eight copies.
 macro_rules! choices {

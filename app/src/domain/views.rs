@@ -128,3 +128,34 @@ pub struct WebhookFormOptions {
     pub esme_binds: Vec<Choice>,
     pub authorizations: Vec<Choice>,
 }
+
+/// An authorization profile (CONTRACT §2 response shape): its settings, which secrets are
+/// stored (never their values), whether it holds tokens, and its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorizationView {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub auth_type: crate::domain::authorization::AuthType,
+    #[serde(flatten)]
+    pub settings: crate::domain::authorization::AuthorizationSettings,
+    /// The names of the stored write-only fields, e.g. `password`, `client_secret`.
+    pub secrets_set: Vec<String>,
+    pub access_token_set: bool,
+    pub refresh_token_set: bool,
+    /// Unix millis when the access token expires, as RFC 3339; `None` when unknown or no token.
+    pub token_expires_at: Option<String>,
+    pub status: crate::domain::authorization::AuthorizationStatus,
+    /// Why the status is Authorization Pending, in plain words.
+    pub status_reason: Option<String>,
+    /// The Call Back URL (authorization code grant).
+    pub call_back_url: Option<String>,
+    pub updated_at: String,
+}
+
+impl AuthorizationView {
+    /// Whether the write-only field `name` (e.g. `password`) has a stored value.
+    pub fn secret_set(&self, name: &str) -> bool {
+        self.secrets_set.iter().any(|s| s == name)
+    }
+}
