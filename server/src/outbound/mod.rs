@@ -5,7 +5,7 @@
 //! timeouts, the no-redirect rule, the SSRF guard with pinned addresses, the capped body and the
 //! fixed user agent (STYLE rule 6) hold for all of it.
 
-mod auth;
+pub mod auth;
 mod client;
 mod errors;
 pub mod ssrf;

@@ -7,10 +7,22 @@
 //! after a 401) does it inside the same attempt. A failure to authorize is an
 //! [`ErrorCode::Auth`](super::ErrorCode::Auth) error, reported and classified like any other.
 
+mod api_key;
+mod aws;
+mod basic;
+mod digest;
+pub mod oauth2;
+mod profile;
+
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use reqwest::{header::HeaderMap, Method, Response, Url};
+
+pub use profile::{
+    authorizer, ApiKeyConfig, AuthProfile, AwsConfig, BasicConfig, DigestConfig, OAuth2Config,
+    TokenSet, TokenSink,
+};
 
 use super::{OutboundClient, OutboundError};
 
@@ -72,5 +84,6 @@ impl Authorizer for NoAuth {
 pub trait AuthorizerSource: Send + Sync {
     /// `Err` with [`ErrorCode::Auth`](super::ErrorCode::Auth) when the profile no longer exists or
     /// cannot be used.
-    async fn authorizer(&self, authorization_id: i64) -> Result<Arc<dyn Authorizer>, OutboundError>;
+    async fn authorizer(&self, authorization_id: i64)
+        -> Result<Arc<dyn Authorizer>, OutboundError>;
 }
