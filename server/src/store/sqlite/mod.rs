@@ -4,6 +4,7 @@
 
 mod accounts;
 mod assets;
+mod authorizations;
 mod webhooks;
 
 use std::{path::Path, str::FromStr as _, time::Duration};

@@ -1,0 +1,328 @@
+//! Authorization profiles in SQLite. `webhooks.authorization_id` has no foreign key (it came
+//! first), so the delete checks "no webhook uses it" in the same statement as the delete.
+
+use async_trait::async_trait;
+use sqlx::{sqlite::SqliteRow, Row as _};
+
+use super::{db, unique, SqliteStore};
+use crate::store::{
+    now_millis, AuthorizationRecord, AuthorizationStore, AuthorizationWrite, Millis, PendingFlow,
+    StoreError, TokensWrite,
+};
+
+const SELECT: &str = "SELECT id, name, auth_type, settings, secrets_enc, access_token_enc,
+        refresh_token_enc, token_expires_at, status, status_reason, updated_at
+    FROM authorizations";
+
+fn record(r: &SqliteRow) -> AuthorizationRecord {
+    AuthorizationRecord {
+        id: r.get("id"),
+        name: r.get("name"),
+        auth_type: r.get("auth_type"),
+        settings: r.get("settings"),
+        secrets_enc: r.get("secrets_enc"),
+        access_token_enc: r.get("access_token_enc"),
+        refresh_token_enc: r.get("refresh_token_enc"),
+        token_expires_at: r.get("token_expires_at"),
+        status: r.get("status"),
+        status_reason: r.get("status_reason"),
+        updated_at: r.get("updated_at"),
+    }
+}
+
+#[async_trait]
+impl AuthorizationStore for SqliteStore {
+    async fn list_authorizations(&self) -> Result<Vec<AuthorizationRecord>, StoreError> {
+        let rows = sqlx::query(&format!("{SELECT} ORDER BY id DESC"))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows.iter().map(record).collect())
+    }
+
+    async fn get_authorization(&self, id: i64) -> Result<Option<AuthorizationRecord>, StoreError> {
+        let row = sqlx::query(&format!("{SELECT} WHERE id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(row.as_ref().map(record))
+    }
+
+    async fn insert_authorization(
+        &self,
+        new: &AuthorizationWrite,
+    ) -> Result<AuthorizationRecord, StoreError> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO authorizations (name, auth_type, settings, secrets_enc, status,
+                status_reason, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
+             RETURNING {}",
+            &SELECT["SELECT ".len()..SELECT.find("\n    FROM").unwrap()]
+        ))
+        .bind(&new.name)
+        .bind(&new.auth_type)
+        .bind(&new.settings)
+        .bind(&new.secrets_enc)
+        .bind(&new.status)
+        .bind(&new.status_reason)
+        .bind(now_millis())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unique("authorizations_name"))?;
+        Ok(record(&row))
+    }
+
+    async fn update_authorization(
+        &self,
+        id: i64,
+        new: &AuthorizationWrite,
+    ) -> Result<Option<AuthorizationRecord>, StoreError> {
+        let done = sqlx::query(
+            "UPDATE authorizations SET name = ?1, auth_type = ?2, settings = ?3, secrets_enc = ?4,
+                status = ?5, status_reason = ?6, updated_at = MAX(?7, updated_at + 1),
+                access_token_enc = CASE WHEN ?8 THEN NULL ELSE access_token_enc END,
+                refresh_token_enc = CASE WHEN ?8 THEN NULL ELSE refresh_token_enc END,
+                token_expires_at = CASE WHEN ?8 THEN NULL ELSE token_expires_at END
+             WHERE id = ?9",
+        )
+        .bind(&new.name)
+        .bind(&new.auth_type)
+        .bind(&new.settings)
+        .bind(&new.secrets_enc)
+        .bind(&new.status)
+        .bind(&new.status_reason)
+        // Strictly increasing, so a live authorizer built from the old settings is always
+        // noticed as stale even when two saves fall in the same millisecond.
+        .bind(now_millis())
+        .bind(new.clear_tokens)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(unique("authorizations_name"))?;
+        if done.rows_affected() == 0 {
+            return Ok(None);
+        }
+        self.get_authorization(id).await
+    }
+
+    async fn delete_authorization(&self, id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM authorizations WHERE id = ?1
+               AND NOT EXISTS (SELECT 1 FROM webhooks WHERE authorization_id = ?1)",
+        )
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        if done.rows_affected() > 0 {
+            return Ok(true);
+        }
+        match self.get_authorization(id).await? {
+            Some(_) => Err(StoreError::Conflict("webhooks_authorization")),
+            None => Ok(false),
+        }
+    }
+
+    async fn webhooks_using_authorization(&self, id: i64) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT name FROM webhooks WHERE authorization_id = ?1 ORDER BY name")
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(rows.iter().map(|r| r.get("name")).collect())
+    }
+
+    async fn save_tokens(&self, id: i64, t: &TokensWrite) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE authorizations SET access_token_enc = ?1,
+                refresh_token_enc = COALESCE(?2, refresh_token_enc), token_expires_at = ?3,
+                status = 'Authorized', status_reason = NULL
+             WHERE id = ?4",
+        )
+        .bind(&t.access_token_enc)
+        .bind(&t.refresh_token_enc)
+        .bind(t.expires_at)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn set_authorization_status(
+        &self,
+        id: i64,
+        status: &str,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE authorizations SET status = ?1, status_reason = ?2 WHERE id = ?3")
+            .bind(status)
+            .bind(reason)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+
+    async fn insert_pending_flow(&self, flow: &PendingFlow) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO oauth_pending_flows (state, authorization_id, pkce_verifier_enc, expires_at)
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(&flow.state)
+        .bind(flow.authorization_id)
+        .bind(&flow.pkce_verifier_enc)
+        .bind(flow.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(())
+    }
+
+    async fn take_pending_flow(
+        &self,
+        state: &str,
+        now: Millis,
+    ) -> Result<Option<PendingFlow>, StoreError> {
+        sqlx::query("DELETE FROM oauth_pending_flows WHERE expires_at <= ?1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db)?;
+        // DELETE … RETURNING: a state is used once, even by two callbacks racing.
+        let row = sqlx::query(
+            "DELETE FROM oauth_pending_flows WHERE state = ?1
+             RETURNING state, authorization_id, pkce_verifier_enc, expires_at",
+        )
+        .bind(state)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.map(|r| PendingFlow {
+            state: r.get("state"),
+            authorization_id: r.get("authorization_id"),
+            pkce_verifier_enc: r.get("pkce_verifier_enc"),
+            expires_at: r.get("expires_at"),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{
+        sqlite::test_store as store, AssetStore as _, EntityId, WebhookStore as _, WebhookWrite,
+    };
+
+    fn write(name: &str) -> AuthorizationWrite {
+        AuthorizationWrite {
+            name: name.into(),
+            auth_type: "OAuth 2.0".into(),
+            settings: r#"{"client_id":"c"}"#.into(),
+            secrets_enc: Some("v1:sealed".into()),
+            status: "Authorization Pending".into(),
+            status_reason: None,
+            clear_tokens: false,
+        }
+    }
+
+    fn tokens(access: &str) -> TokensWrite {
+        TokensWrite {
+            access_token_enc: access.into(),
+            refresh_token_enc: None,
+            expires_at: Some(42),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_profile_is_stored_listed_newest_first_and_its_name_is_unique() {
+        let (s, _d) = store().await;
+        let a = s.insert_authorization(&write("A")).await.unwrap();
+        let b = s.insert_authorization(&write("B")).await.unwrap();
+        assert_eq!(s.list_authorizations().await.unwrap(), vec![b, a.clone()]);
+        assert_eq!(s.get_authorization(a.id).await.unwrap(), Some(a));
+        let dup = s.insert_authorization(&write("A")).await;
+        assert!(matches!(dup, Err(StoreError::Conflict("authorizations_name"))));
+    }
+
+    #[tokio::test]
+    async fn tokens_set_the_status_and_an_update_keeps_or_clears_them() {
+        let (s, _d) = store().await;
+        let a = s.insert_authorization(&write("A")).await.unwrap();
+        let mut refreshing = tokens("v1:at");
+        refreshing.refresh_token_enc = Some("v1:rt".into());
+        s.save_tokens(a.id, &refreshing).await.unwrap();
+        // A refresh answer without a refresh token keeps the stored one.
+        s.save_tokens(a.id, &tokens("v1:at2")).await.unwrap();
+        let got = s.get_authorization(a.id).await.unwrap().unwrap();
+        assert_eq!(got.status, "Authorized");
+        assert_eq!(got.access_token_enc.as_deref(), Some("v1:at2"));
+        assert_eq!(got.refresh_token_enc.as_deref(), Some("v1:rt"));
+        assert_eq!(got.updated_at, a.updated_at, "tokens are not a settings change");
+
+        let kept = s.update_authorization(a.id, &write("A")).await.unwrap().unwrap();
+        assert_eq!(kept.access_token_enc.as_deref(), Some("v1:at2"));
+        assert!(kept.updated_at > a.updated_at);
+        let cleared = AuthorizationWrite {
+            clear_tokens: true,
+            ..write("A")
+        };
+        let got = s.update_authorization(a.id, &cleared).await.unwrap().unwrap();
+        assert_eq!((got.access_token_enc, got.refresh_token_enc), (None, None));
+        assert_eq!(s.update_authorization(999, &cleared).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_profile_used_by_a_webhook_cannot_be_deleted_and_names_it() {
+        let (s, _d) = store().await;
+        let a = s.insert_authorization(&write("A")).await.unwrap();
+        let svc = s.insert_service("Alerts").await.unwrap();
+        let w = s
+            .insert_webhook(&WebhookWrite {
+                name: "Receipts".into(),
+                entity: EntityId::Service(svc.id),
+                url: "https://example.com/hook".into(),
+                hub_algorithm: None,
+                hub_secret_enc: None,
+                authorization_id: Some(a.id),
+                esme_bind_id: None,
+                enabled: true,
+                notifications: vec![("SMS".into(), "Delivered".into())],
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            s.webhooks_using_authorization(a.id).await.unwrap(),
+            vec!["Receipts".to_owned()]
+        );
+        assert!(matches!(
+            s.delete_authorization(a.id).await,
+            Err(StoreError::Conflict("webhooks_authorization"))
+        ));
+        s.delete_webhook(w.id).await.unwrap();
+        assert!(s.delete_authorization(a.id).await.unwrap());
+        assert!(!s.delete_authorization(a.id).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_pending_flow_is_taken_once_and_never_after_it_expires() {
+        let (s, _d) = store().await;
+        let a = s.insert_authorization(&write("A")).await.unwrap();
+        let flow = |state: &str, expires_at| PendingFlow {
+            state: state.into(),
+            authorization_id: a.id,
+            pkce_verifier_enc: "v1:v".into(),
+            expires_at,
+        };
+        s.insert_pending_flow(&flow("live", 1_000)).await.unwrap();
+        s.insert_pending_flow(&flow("old", 10)).await.unwrap();
+        assert_eq!(s.take_pending_flow("old", 500).await.unwrap(), None);
+        assert_eq!(
+            s.take_pending_flow("live", 500).await.unwrap(),
+            Some(flow("live", 1_000))
+        );
+        assert_eq!(s.take_pending_flow("live", 500).await.unwrap(), None);
+    }
+}
