@@ -15,6 +15,10 @@ use crate::domain::{
     webhook::WebhookInput,
     AppError,
 };
+use crate::domain::{
+    authorization::AuthorizationInput,
+    views::{AuthorizationView, OAuthCallbackOutcome},
+};
 
 /// Assets and webhooks. `id: None` creates; `Some(id)` replaces the whole object.
 #[async_trait]
@@ -60,6 +64,28 @@ pub trait ConsoleService: Send + Sync + 'static {
     ) -> Result<WebhookView, AppError>;
     async fn delete_webhook(&self, id: &str) -> Result<(), AppError>;
     async fn webhook_form_options(&self) -> Result<WebhookFormOptions, AppError>;
+
+    async fn list_authorizations(&self) -> Result<Vec<AuthorizationView>, AppError>;
+    async fn get_authorization(&self, id: &str) -> Result<AuthorizationView, AppError>;
+    /// Validates and stores; absent secrets keep their stored values.
+    async fn save_authorization(
+        &self,
+        id: Option<&str>,
+        input: AuthorizationInput,
+    ) -> Result<AuthorizationView, AppError>;
+    /// Refused with a conflict naming the webhooks while any uses the profile.
+    async fn delete_authorization(&self, id: &str) -> Result<(), AppError>;
+    /// Get Access Token for the client credentials grant: fetches now and stores the tokens.
+    async fn get_access_token(&self, id: &str) -> Result<AuthorizationView, AppError>;
+    /// Get Access Token for the authorization code grant: the URL to send the browser to.
+    async fn start_authorization(&self, id: &str) -> Result<String, AppError>;
+    /// The Call Back URL: `code` (or the provider's `error`) for the flow with this `state`.
+    async fn complete_authorization(
+        &self,
+        state: &str,
+        code: Option<&str>,
+        provider_error: Option<&str>,
+    ) -> OAuthCallbackOutcome;
 }
 
 /// The service from the Leptos context (provided by the server for every request).

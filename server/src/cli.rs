@@ -89,6 +89,11 @@ pub struct GlobalArgs {
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
 
+    /// Base URL the browser reaches this console at, for generated links such as the OAuth 2.0
+    /// Call Back URL (`<public-url>/oauth/callback`). Default: `http://<listen>`.
+    #[arg(long, env = "PUBLIC_URL", value_parser = parse_public_url, global = true)]
+    pub public_url: Option<String>,
+
     /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
     #[arg(long, default_value = "info", global = true)]
     pub log: String,
@@ -122,6 +127,20 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err("must be more than zero".into());
     }
     Ok(d)
+}
+
+/// An absolute `http://` or `https://` URL with a host and no query or fragment; kept without
+/// its trailing `/` so paths can be appended.
+fn parse_public_url(s: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(s.trim())
+        .map_err(|e| format!("{e} (e.g. https://console.example.com)"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("use an absolute http:// or https:// URL".into());
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err("give only scheme, host, port and path (no query, fragment or user)".into());
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
 /// How parsing ended when it did not produce a [`Cli`].
@@ -270,6 +289,29 @@ mod tests {
                 assert!(!line.contains('\n'));
             }
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_public_url_must_be_an_absolute_http_url_and_loses_its_trailing_slash() {
+        assert_eq!(ok(&[]).global.public_url, None);
+        assert_eq!(
+            ok(&["--public-url", "https://console.example.com/"])
+                .global
+                .public_url
+                .as_deref(),
+            Some("https://console.example.com")
+        );
+        for bad in [
+            "console.example.com",
+            "ftp://x",
+            "https://x/?a=1",
+            "/relative",
+        ] {
+            match err(&["--public-url", bad]) {
+                ParseOutcome::Usage(line) => assert!(line.contains("--public-url"), "{line}"),
+                other => panic!("{bad}: unexpected {other:?}"),
+            }
         }
     }
 

@@ -86,6 +86,8 @@ pub struct Config {
     pub allow_private_destinations: bool,
     pub demo_data: bool,
     pub request_timeout: Duration,
+    /// `--public-url`, validated; `None`: `http://<bound address>`.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -120,6 +122,7 @@ impl Config {
             allow_private_destinations: args.allow_private_destinations,
             demo_data: args.demo_data,
             request_timeout: args.request_timeout,
+            public_url: args.public_url.clone(),
         })
     }
 }

@@ -81,11 +81,17 @@ impl Application {
             allow_private_destinations: config.allow_private_destinations,
             user_agent: OutboundConfig::default_user_agent(),
         })?);
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
         let console = Arc::new(Console::new(
             store.clone(),
             secrets.clone(),
             outbound.clone(),
+            format!("{}/oauth/callback", public_url.trim_end_matches('/')),
         ));
+        let authorizers = console.authorizers();
         if config.demo_data
             && demo::seed(&console)
                 .await
@@ -102,6 +108,7 @@ impl Application {
             secrets,
             outbound,
             console,
+            authorizers,
         };
         let router = router(state.clone());
         Ok(Application {

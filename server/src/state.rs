@@ -9,7 +9,10 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use app::services::ConsoleService;
 
 use crate::{
-    auth::setup::SetupToken, config::Config, outbound::OutboundClient, secrets::SecretBox,
+    auth::setup::SetupToken,
+    config::Config,
+    outbound::{AuthorizerSource, OutboundClient},
+    secrets::SecretBox,
     store::Store,
 };
 
@@ -23,4 +26,6 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     pub outbound: Arc<OutboundClient>,
     pub console: Arc<dyn ConsoleService>,
+    /// The live authorizer of each stored authorization profile (test calls and deliveries).
+    pub authorizers: Arc<dyn AuthorizerSource>,
 }

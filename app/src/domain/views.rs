@@ -159,3 +159,12 @@ impl AuthorizationView {
         self.secrets_set.iter().any(|s| s == name)
     }
 }
+
+/// How a return to the Call Back URL ended: which profile (when the state was known), and a
+/// message in plain words for its form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthCallbackOutcome {
+    pub authorization_id: Option<String>,
+    pub ok: bool,
+    pub message: String,
+}

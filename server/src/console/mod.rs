@@ -5,6 +5,8 @@
 //! here with a reference the user sees.
 
 mod assets;
+mod authorizations;
+pub mod authorizers;
 pub mod demo;
 mod webhooks;
 
@@ -13,8 +15,8 @@ use std::sync::Arc;
 use app::{
     domain::{
         views::{
-            AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions,
-            WebhookView,
+            AppView, AssetKind, AuthorizationView, EsmeBindView, NumberView, OAuthCallbackOutcome,
+            ServiceView, WebhookFormOptions, WebhookView,
         },
         AppError,
     },
@@ -33,6 +35,9 @@ pub struct Console {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) secrets: Arc<SecretBox>,
     pub(crate) outbound: Arc<OutboundClient>,
+    /// The live authorizers of the stored profiles (shared with the dispatcher through
+    /// `AppState::authorizers`).
+    pub(crate) authorizers: Arc<authorizers::AuthorizerRegistry>,
 }
 
 impl Console {
@@ -40,12 +45,24 @@ impl Console {
         store: Arc<dyn Store>,
         secrets: Arc<SecretBox>,
         outbound: Arc<OutboundClient>,
+        call_back_url: String,
     ) -> Self {
+        let authorizers = Arc::new(authorizers::AuthorizerRegistry::new(
+            store.clone(),
+            secrets.clone(),
+            call_back_url,
+        ));
         Console {
             store,
             secrets,
             outbound,
+            authorizers,
         }
+    }
+
+    /// The registry of live authorizers, for `AppState::authorizers`.
+    pub fn authorizers(&self) -> Arc<authorizers::AuthorizerRegistry> {
+        self.authorizers.clone()
     }
 }
 
@@ -156,5 +173,35 @@ impl ConsoleService for Console {
     }
     async fn webhook_form_options(&self) -> Result<WebhookFormOptions, AppError> {
         self.form_options().await
+    }
+    async fn list_authorizations(&self) -> Result<Vec<AuthorizationView>, AppError> {
+        self.authorizations().await
+    }
+    async fn get_authorization(&self, id: &str) -> Result<AuthorizationView, AppError> {
+        self.authorization(id).await
+    }
+    async fn save_authorization(
+        &self,
+        id: Option<&str>,
+        input: app::domain::authorization::AuthorizationInput,
+    ) -> Result<AuthorizationView, AppError> {
+        self.put_authorization(id, input).await
+    }
+    async fn delete_authorization(&self, id: &str) -> Result<(), AppError> {
+        self.remove_authorization(id).await
+    }
+    async fn get_access_token(&self, id: &str) -> Result<AuthorizationView, AppError> {
+        self.fetch_access_token(id).await
+    }
+    async fn start_authorization(&self, id: &str) -> Result<String, AppError> {
+        self.begin_authorization(id).await
+    }
+    async fn complete_authorization(
+        &self,
+        state: &str,
+        code: Option<&str>,
+        provider_error: Option<&str>,
+    ) -> OAuthCallbackOutcome {
+        self.finish_authorization(state, code, provider_error).await
     }
 }

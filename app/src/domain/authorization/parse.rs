@@ -99,7 +99,12 @@ impl Parser<'_> {
                 self.secret(SecretField::Password, "Enter the password.");
             }
             AuthType::Digest => {
-                s.username = required(&mut self.errors, "username", &i.username, "Enter the username.");
+                s.username = required(
+                    &mut self.errors,
+                    "username",
+                    &i.username,
+                    "Enter the username.",
+                );
                 self.secret(SecretField::Password, "Enter the password.");
                 let s = &mut self.settings;
                 s.realm = optional(&mut self.errors, "realm", &i.realm);
@@ -112,14 +117,34 @@ impl Parser<'_> {
                 self.settings.nonce_count = nonce_count;
             }
             AuthType::AwsSignature => {
-                s.access_key = required(&mut self.errors, "access_key", &i.access_key, "Enter the access key.");
-                s.region = required(&mut self.errors, "region", &i.region, "Enter the region, e.g. us-east-1.");
-                s.service_name = required(&mut self.errors, "service_name", &i.service_name, "Enter the service name, e.g. execute-api.");
+                s.access_key = required(
+                    &mut self.errors,
+                    "access_key",
+                    &i.access_key,
+                    "Enter the access key.",
+                );
+                s.region = required(
+                    &mut self.errors,
+                    "region",
+                    &i.region,
+                    "Enter the region, e.g. us-east-1.",
+                );
+                s.service_name = required(
+                    &mut self.errors,
+                    "service_name",
+                    &i.service_name,
+                    "Enter the service name, e.g. execute-api.",
+                );
                 self.secret(SecretField::SecretKey, "Enter the secret key.");
             }
             AuthType::ApiKey => {
                 s.add_to = Some(choice(&mut self.errors, "add_to", &i.add_to));
-                s.key = header_name(&mut self.errors, "key", i.key.as_deref().unwrap_or(""), "Enter the key: the header or query parameter name.");
+                s.key = header_name(
+                    &mut self.errors,
+                    "key",
+                    i.key.as_deref().unwrap_or(""),
+                    "Enter the key: the header or query parameter name.",
+                );
                 self.secret(SecretField::KeyValue, "Enter the key value.");
             }
             AuthType::OAuth2 => self.oauth2(),
@@ -137,7 +162,8 @@ impl Parser<'_> {
                 s.client_id = required(e, "client_id", &i.client_id, "Enter the client ID.");
             }
             GrantType::AuthorizationCode => {
-                s.consumer_id = required(e, "consumer_id", &i.consumer_id, "Enter the consumer ID.");
+                s.consumer_id =
+                    required(e, "consumer_id", &i.consumer_id, "Enter the consumer ID.");
                 s.authorization_url = url(e, "authorization_url", &i.authorization_url, true);
             }
         }
@@ -146,15 +172,24 @@ impl Parser<'_> {
         s.refresh_token_url = url(e, "refresh_token_url", &i.refresh_token_url, false);
         let limited = i.limited_validity.unwrap_or(false);
         s.limited_validity = Some(limited);
-        s.validity = if limited { validity(e, &i.validity) } else { None };
-        s.access_token_url_method = Some(choice(e, "access_token_url_method", &i.access_token_url_method));
+        s.validity = if limited {
+            validity(e, &i.validity)
+        } else {
+            None
+        };
+        s.access_token_url_method = Some(choice(
+            e,
+            "access_token_url_method",
+            &i.access_token_url_method,
+        ));
         s.access_token_url_parameter_type = Some(choice(
             e,
             "access_token_url_parameter_type",
             &i.access_token_url_parameter_type,
         ));
         s.access_token_url_headers = Some(headers(e, &i.access_token_url_headers));
-        s.client_authentication = Some(choice(e, "client_authentication", &i.client_authentication));
+        s.client_authentication =
+            Some(choice(e, "client_authentication", &i.client_authentication));
         match grant {
             GrantType::ClientCredentials => {
                 self.secret(SecretField::ClientSecret, "Enter the client secret.")
@@ -179,7 +214,10 @@ impl Parser<'_> {
                 return;
             }
             Some(v) => SecretChange::Set(v.to_owned()),
-            None if self.existing.is_some_and(|x| x.secrets_set.contains(&which)) => {
+            None if self
+                .existing
+                .is_some_and(|x| x.secrets_set.contains(&which)) =>
+            {
                 SecretChange::Keep
             }
             None => {
@@ -191,12 +229,19 @@ impl Parser<'_> {
     }
 
     fn nonce_count(&mut self) -> Option<u32> {
-        let raw = self.input.nonce_count.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+        let raw = self
+            .input
+            .nonce_count
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())?;
         match raw.parse::<u32>() {
             Ok(n) if n >= 1 => Some(n),
             _ => {
-                self.errors
-                    .push("nonce_count", "Enter the nonce count as a whole number from 1.");
+                self.errors.push(
+                    "nonce_count",
+                    "Enter the nonce count as a whole number from 1.",
+                );
                 None
             }
         }
@@ -300,11 +345,17 @@ fn validity(e: &mut ValidationErrors, raw: &Option<String>) -> Option<u64> {
     match text.parse::<u64>() {
         Ok(n) if n >= 1 => Some(n),
         _ if text.is_empty() => {
-            e.push("validity", "Enter how many seconds the access token is valid.");
+            e.push(
+                "validity",
+                "Enter how many seconds the access token is valid.",
+            );
             None
         }
         _ => {
-            e.push("validity", "Enter the validity as a whole number of seconds, at least 1.");
+            e.push(
+                "validity",
+                "Enter the validity as a whole number of seconds, at least 1.",
+            );
             None
         }
     }

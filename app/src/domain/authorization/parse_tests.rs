@@ -164,7 +164,10 @@ fn client_credentials_takes_defaults_for_every_advance_setting() {
     let s = &new.settings;
     assert_eq!(s.grant_type, Some(GrantType::ClientCredentials));
     assert_eq!(s.access_token_url_method, Some(TokenUrlMethod::Post));
-    assert_eq!(s.access_token_url_parameter_type, Some(TokenParameterType::Body));
+    assert_eq!(
+        s.access_token_url_parameter_type,
+        Some(TokenParameterType::Body)
+    );
     assert_eq!(s.client_authentication, Some(ClientAuthentication::InBody));
     assert_eq!(s.limited_validity, Some(false));
     assert_eq!(s.validity, None);
@@ -190,11 +193,20 @@ fn limited_validity_needs_a_positive_number_of_seconds() {
         limited_validity: Some(true),
         ..client_credentials()
     };
-    assert_eq!(fields(&NewAuthorization::parse(&i, None).unwrap_err()), ["validity"]);
+    assert_eq!(
+        fields(&NewAuthorization::parse(&i, None).unwrap_err()),
+        ["validity"]
+    );
     i.validity = Some("0".into());
-    assert_eq!(fields(&NewAuthorization::parse(&i, None).unwrap_err()), ["validity"]);
+    assert_eq!(
+        fields(&NewAuthorization::parse(&i, None).unwrap_err()),
+        ["validity"]
+    );
     i.validity = Some("3600".into());
-    assert_eq!(NewAuthorization::parse(&i, None).unwrap().settings.validity, Some(3600));
+    assert_eq!(
+        NewAuthorization::parse(&i, None).unwrap().settings.validity,
+        Some(3600)
+    );
 }
 
 #[test]
@@ -203,7 +215,10 @@ fn a_validity_without_the_tick_is_ignored() {
         validity: Some("abc".into()),
         ..client_credentials()
     };
-    assert_eq!(NewAuthorization::parse(&i, None).unwrap().settings.validity, None);
+    assert_eq!(
+        NewAuthorization::parse(&i, None).unwrap().settings.validity,
+        None
+    );
 }
 
 #[test]

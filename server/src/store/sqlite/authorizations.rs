@@ -125,11 +125,12 @@ impl AuthorizationStore for SqliteStore {
     }
 
     async fn webhooks_using_authorization(&self, id: i64) -> Result<Vec<String>, StoreError> {
-        let rows = sqlx::query("SELECT name FROM webhooks WHERE authorization_id = ?1 ORDER BY name")
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+        let rows =
+            sqlx::query("SELECT name FROM webhooks WHERE authorization_id = ?1 ORDER BY name")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db)?;
         Ok(rows.iter().map(|r| r.get("name")).collect())
     }
 
@@ -244,7 +245,10 @@ mod tests {
         assert_eq!(s.list_authorizations().await.unwrap(), vec![b, a.clone()]);
         assert_eq!(s.get_authorization(a.id).await.unwrap(), Some(a));
         let dup = s.insert_authorization(&write("A")).await;
-        assert!(matches!(dup, Err(StoreError::Conflict("authorizations_name"))));
+        assert!(matches!(
+            dup,
+            Err(StoreError::Conflict("authorizations_name"))
+        ));
     }
 
     #[tokio::test]
@@ -260,16 +264,27 @@ mod tests {
         assert_eq!(got.status, "Authorized");
         assert_eq!(got.access_token_enc.as_deref(), Some("v1:at2"));
         assert_eq!(got.refresh_token_enc.as_deref(), Some("v1:rt"));
-        assert_eq!(got.updated_at, a.updated_at, "tokens are not a settings change");
+        assert_eq!(
+            got.updated_at, a.updated_at,
+            "tokens are not a settings change"
+        );
 
-        let kept = s.update_authorization(a.id, &write("A")).await.unwrap().unwrap();
+        let kept = s
+            .update_authorization(a.id, &write("A"))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(kept.access_token_enc.as_deref(), Some("v1:at2"));
         assert!(kept.updated_at > a.updated_at);
         let cleared = AuthorizationWrite {
             clear_tokens: true,
             ..write("A")
         };
-        let got = s.update_authorization(a.id, &cleared).await.unwrap().unwrap();
+        let got = s
+            .update_authorization(a.id, &cleared)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((got.access_token_enc, got.refresh_token_enc), (None, None));
         assert_eq!(s.update_authorization(999, &cleared).await.unwrap(), None);
     }
