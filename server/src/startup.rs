@@ -23,7 +23,7 @@ use crate::{
     state::AppState,
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, fallback, ops},
+    web::{auth_forms, fallback, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +199,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/login", post(auth_forms::login))
         .route("/auth/logout", post(auth_forms::logout))
         .route("/auth/setup", post(auth_forms::setup))
+        .route("/oauth/callback", get(oauth::callback))
+        .route("/oauth/token/{id}", post(oauth::get_access_token))
         .nest("/api/v1", rest::router(state.clone()))
         .leptos_routes_with_context(
             &state,

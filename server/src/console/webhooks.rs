@@ -13,13 +13,18 @@ use app::domain::{
     AppError,
 };
 
+use std::sync::Arc;
+
+use app::domain::authorization::{AuthorizationStatus, GrantType};
+
 use super::{
     assets::{app_view, capabilities, number_view, service_view},
-    not_found, parse_id, rfc3339, unexpected, Console,
+    authorizers::settings_of,
+    internal, not_found, parse_id, rfc3339, unexpected, Console,
 };
 use crate::{
-    outbound::{test_call, NoAuth, TestCallResult},
-    store::{EntityId, StoreError, WebhookRecord, WebhookWrite},
+    outbound::{test_call, Authorizer, NoAuth, TestCallResult},
+    store::{AuthorizationRecord, EntityId, StoreError, WebhookRecord, WebhookWrite},
 };
 
 /// The associated data that binds a sealed hub secret to its column.
@@ -151,21 +156,17 @@ impl Console {
             Some(bind) => Some(self.esme_bind_id(bind).await?),
             None => None,
         };
-        let authorization_id = match &new.authorization_id {
-            // Authorization profiles arrive with their own work item; until then none exists.
-            Some(a) => {
-                return Err(AppError::validation(
-                    field::AUTHORIZATION_ID,
-                    format!("No authorization has the id \"{a}\"."),
-                ))
-            }
+        let authorization = match &new.authorization_id {
+            Some(a) => Some(self.authorization_for_webhook(a).await?),
             None => None,
         };
+        let authorization_id = authorization.as_ref().map(|r| r.id);
         let url_is_new = stored
             .as_ref()
             .is_none_or(|w| w.url != new.url.as_str() || w.authorization_id != authorization_id);
         if url_is_new {
-            self.test_call(new.url.as_str()).await?;
+            self.test_call(new.url.as_str(), authorization.as_ref())
+                .await?;
         }
         let (hub_algorithm, hub_secret_enc) = match &new.hub {
             None => (None, None),
@@ -230,9 +231,50 @@ impl Console {
         }
     }
 
-    /// SPEC §3: only an exact 200 to `HEAD url` lets the webhook be saved.
-    async fn test_call(&self, url: &str) -> Result<(), AppError> {
-        match test_call(&self.outbound, url, &NoAuth).await {
+    /// The stored profile an `authorization_id` names, usable for a test call.
+    async fn authorization_for_webhook(&self, raw: &str) -> Result<AuthorizationRecord, AppError> {
+        let missing = || {
+            AppError::validation(
+                field::AUTHORIZATION_ID,
+                format!("No authorization has the id \"{raw}\"."),
+            )
+        };
+        let n = raw.trim().parse::<i64>().map_err(|_| missing())?;
+        let record = self
+            .store
+            .get_authorization(n)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(missing)?;
+        if record.status == AuthorizationStatus::Pending.label() {
+            let code_grant = settings_of(&record)
+                .map(|s| s.grant_type == Some(GrantType::AuthorizationCode))
+                .unwrap_or(false);
+            if code_grant && record.access_token_enc.is_none() {
+                return Err(AppError::validation(
+                    field::AUTHORIZATION_ID,
+                    format!(
+                        "The authorization \"{}\" has no access token yet: get an access token first.",
+                        record.name
+                    ),
+                ));
+            }
+        }
+        Ok(record)
+    }
+
+    /// SPEC §3: only an exact 200 to `HEAD url`, with the webhook's authorization applied, lets
+    /// the webhook be saved.
+    async fn test_call(
+        &self,
+        url: &str,
+        authorization: Option<&AuthorizationRecord>,
+    ) -> Result<(), AppError> {
+        let authorizer: Arc<dyn Authorizer> = match authorization {
+            Some(r) => self.authorizers.authorizer_for(r).map_err(internal)?,
+            None => Arc::new(NoAuth),
+        };
+        match test_call(&self.outbound, url, authorizer.as_ref()).await {
             TestCallResult::Ok => Ok(()),
             TestCallResult::Refused { detail, .. } => Err(AppError::Validation {
                 field: field::URL.into(),
@@ -264,7 +306,17 @@ impl Console {
                     },
                 })
                 .collect(),
-            authorizations: Vec::new(),
+            authorizations: self
+                .store
+                .list_authorizations()
+                .await
+                .map_err(unexpected)?
+                .into_iter()
+                .map(|a| Choice {
+                    id: a.id.to_string(),
+                    label: format!("{} ({})", a.name, a.auth_type),
+                })
+                .collect(),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! the same service layer as the console's server functions.
 
 pub mod assets;
+pub mod authorizations;
 pub mod error;
 pub mod integrations;
 
@@ -13,6 +14,7 @@ pub fn router(state: AppState) -> Router<AppState> {
     let resources = Router::new()
         .merge(assets::router())
         .nest("/integrations", integrations::router())
+        .nest("/authorizations", authorizations::router())
         .with_state(state.console.clone());
     Router::new()
         .merge(resources)

@@ -4,4 +4,5 @@
 pub mod assets;
 pub mod auth_forms;
 pub mod fallback;
+pub mod oauth;
 pub mod ops;
