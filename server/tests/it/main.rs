@@ -10,4 +10,5 @@ mod demo;
 mod ops;
 mod receiver;
 mod rest_assets;
+mod rest_authorizations;
 mod rest_integrations;
