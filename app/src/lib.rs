@@ -97,6 +97,14 @@ pub fn App() -> impl IntoView {
                             path=path!("/assets/integrations/outbound-webhooks/:id")
                             view=pages::assets::webhooks::WebhookFormPage
                         />
+                        <Route
+                            path=path!("/assets/integrations/authorizations/new")
+                            view=pages::assets::authorizations::AuthorizationFormPage
+                        />
+                        <Route
+                            path=path!("/assets/integrations/authorizations/:id")
+                            view=pages::assets::authorizations::AuthorizationFormPage
+                        />
                         <Route path=path!("/monitor/deliveries") view=DeliveriesPage />
                         <Route path=path!("/monitor/dashboard") view=DashboardPage />
                     </ParentRoute>

@@ -65,6 +65,8 @@ pub trait ConsoleService: Send + Sync + 'static {
     async fn delete_webhook(&self, id: &str) -> Result<(), AppError>;
     async fn webhook_form_options(&self) -> Result<WebhookFormOptions, AppError>;
 
+    /// The Call Back URL of the authorization code grant (`<public-url>/oauth/callback`).
+    fn call_back_url(&self) -> String;
     async fn list_authorizations(&self) -> Result<Vec<AuthorizationView>, AppError>;
     async fn get_authorization(&self, id: &str) -> Result<AuthorizationView, AppError>;
     /// Validates and stores; absent secrets keep their stored values.

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod authorizations;
 #[cfg(feature = "ssr")]
 pub mod context;
 pub mod integrations;

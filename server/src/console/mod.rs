@@ -174,6 +174,9 @@ impl ConsoleService for Console {
     async fn webhook_form_options(&self) -> Result<WebhookFormOptions, AppError> {
         self.form_options().await
     }
+    fn call_back_url(&self) -> String {
+        self.authorizers.call_back_url().to_owned()
+    }
     async fn list_authorizations(&self) -> Result<Vec<AuthorizationView>, AppError> {
         self.authorizations().await
     }

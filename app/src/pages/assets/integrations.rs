@@ -16,6 +16,8 @@ use crate::{
     domain::views::WebhookView,
 };
 
+use super::authorizations::AuthorizationsTab;
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     Integrations,
@@ -198,15 +200,5 @@ fn WebhookTable(list: Vec<WebhookView>) -> impl IntoView {
             </thead>
             <tbody>{rows}</tbody>
         </table>
-    }
-}
-
-#[component]
-fn AuthorizationsTab() -> impl IntoView {
-    view! {
-        <EmptyState
-            title="No authorizations yet"
-            message="An authorization profile (Basic, Digest, AWS Signature, API Key, OAuth 2.0) is applied to every request a webhook makes."
-        />
     }
 }

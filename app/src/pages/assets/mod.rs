@@ -5,6 +5,7 @@ pub mod app_form;
 pub mod apps;
 mod asset_form;
 mod asset_list;
+pub mod authorizations;
 pub mod esme_bind_form;
 pub mod esme_binds;
 mod form_post;

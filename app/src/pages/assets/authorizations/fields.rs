@@ -1,0 +1,241 @@
+//! `AuthorizationFields`: the fields of the chosen Type (and Grant Type), labelled exactly as
+//! SPEC §5 names them, each with its error next to it. Secrets are write-only: a stored one shows
+//! as "set" in its placeholder, and the tokens only as masked, read-only text.
+
+use leptos::prelude::*;
+
+use super::state::AuthForm;
+use crate::domain::{
+    authorization::{
+        ApiKeyPlacement, AuthType, ClientAuthentication, DigestAlgorithm, DigestQop, GrantType,
+        TokenParameterType, TokenUrlMethod,
+    },
+    views::AuthorizationView,
+};
+
+/// Field errors, as (field path, message).
+pub type Errors = RwSignal<Vec<(String, String)>>;
+
+#[component]
+pub fn FieldError(errors: Errors, #[prop(into)] field: String) -> impl IntoView {
+    let f = field.clone();
+    let message = move || errors.with(|e| e.iter().find(|(p, _)| *p == f).map(|(_, m)| m.clone()));
+    move || {
+        let field = field.clone();
+        message().map(|m| view! { <p class="field-error" role="alert" data-field=field>{m}</p> })
+    }
+}
+
+#[component]
+fn Text(
+    field: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    errors: Errors,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] placeholder: String,
+) -> impl IntoView {
+    let id = format!("auth-{field}");
+    let autocomplete = if kind == "password" {
+        "new-password"
+    } else {
+        "off"
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type=kind autocomplete=autocomplete placeholder=placeholder bind:value=value />
+            <FieldError errors field />
+        </div>
+    }
+}
+
+/// A write-only field: empty means "keep the stored one".
+#[component]
+fn SecretText(
+    field: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    errors: Errors,
+    set: bool,
+) -> impl IntoView {
+    let placeholder = if set {
+        "•••••••• set: type to replace it"
+    } else {
+        ""
+    };
+    view! { <Text field label value errors kind="password" placeholder /> }
+}
+
+#[component]
+fn Choice(
+    field: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    options: Vec<&'static str>,
+    errors: Errors,
+) -> impl IntoView {
+    let id = format!("auth-{field}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id bind:value=value>
+                {options.into_iter().map(|o| view! { <option value=o>{o}</option> }).collect_view()}
+            </select>
+            <FieldError errors field />
+        </div>
+    }
+}
+
+fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|c| label(*c)).collect()
+}
+
+#[component]
+pub fn AuthorizationFields(
+    form: AuthForm,
+    errors: Errors,
+    existing: Option<AuthorizationView>,
+    call_back_url: String,
+) -> impl IntoView {
+    let set = |name: &str| existing.as_ref().is_some_and(|v| v.secret_set(name));
+    let (pw, sk, kv, cs, ks) = (
+        set("password"),
+        set("secret_key"),
+        set("key_value"),
+        set("client_secret"),
+        set("consumer_secret"),
+    );
+    let is = move |t: AuthType| form.auth_type() == t;
+    view! {
+        <Choice field="type" label="Type" value=form.auth_type options=labels(AuthType::ALL, AuthType::label) errors />
+        <Show when=move || is(AuthType::Basic) || is(AuthType::Digest)>
+            <Text field="username" label="Username" value=form.username errors />
+        </Show>
+        <Show when=move || is(AuthType::Digest)>
+            <Text field="realm" label="Realm" value=form.realm errors />
+        </Show>
+        <Show when=move || is(AuthType::Basic) || is(AuthType::Digest)>
+            <SecretText field="password" label="Password" value=form.password errors set=pw />
+        </Show>
+        <Show when=move || is(AuthType::Digest)>
+            <DigestFields form errors />
+        </Show>
+        <Show when=move || is(AuthType::AwsSignature)>
+            <Text field="access_key" label="Access Key" value=form.access_key errors />
+            <SecretText field="secret_key" label="Secret Key" value=form.secret_key errors set=sk />
+            <Text field="region" label="Region" value=form.region errors placeholder="us-east-1" />
+            <Text field="service_name" label="Service Name" value=form.service_name errors placeholder="execute-api" />
+        </Show>
+        <Show when=move || is(AuthType::ApiKey)>
+            <Text field="key" label="Key" value=form.key errors placeholder="X-Api-Key" />
+            <SecretText field="key_value" label="Key Value" value=form.key_value errors set=kv />
+            <Choice field="add_to" label="Add to" value=form.add_to options=labels(ApiKeyPlacement::ALL, ApiKeyPlacement::label) errors />
+        </Show>
+        <Show when=move || is(AuthType::OAuth2)>
+            <OAuth2Fields form errors existing=existing.clone() call_back_url=call_back_url.clone() cs ks />
+        </Show>
+    }
+}
+
+#[component]
+fn DigestFields(form: AuthForm, errors: Errors) -> impl IntoView {
+    view! {
+        <Text field="nonce" label="Nonce" value=form.nonce errors placeholder="from the server's challenge" />
+        <Choice field="algorithm" label="Algorithm" value=form.algorithm options=labels(DigestAlgorithm::ALL, DigestAlgorithm::label) errors />
+        <Choice field="qop" label="QOP" value=form.qop options=labels(DigestQop::ALL, DigestQop::label) errors />
+        <Text field="nonce_count" label="Nonce Count" value=form.nonce_count errors placeholder="1" />
+        <Text field="client_nonce" label="Client Nonce" value=form.client_nonce errors placeholder="random per request" />
+        <Text field="opaque" label="Opaque" value=form.opaque errors />
+    }
+}
+
+#[component]
+fn OAuth2Fields(
+    form: AuthForm,
+    errors: Errors,
+    existing: Option<AuthorizationView>,
+    call_back_url: String,
+    cs: bool,
+    ks: bool,
+) -> impl IntoView {
+    let code = move || form.grant() == GrantType::AuthorizationCode;
+    let masked = |set: bool| {
+        if set {
+            "••••••••  set"
+        } else {
+            "not set"
+        }
+    };
+    let access = masked(existing.as_ref().is_some_and(|v| v.access_token_set));
+    let refresh = masked(existing.as_ref().is_some_and(|v| v.refresh_token_set));
+    view! {
+        <Choice field="grant_type" label="Grant Type" value=form.grant_type options=labels(GrantType::ALL, GrantType::label) errors />
+        <Show when=move || !code()>
+            <Text field="client_id" label="Client ID" value=form.client_id errors />
+            <SecretText field="client_secret" label="Client Secret" value=form.client_secret errors set=cs />
+        </Show>
+        <Show when=code>
+            <Text field="consumer_id" label="Consumer ID" value=form.consumer_id errors />
+            <SecretText field="consumer_secret" label="Consumer Secret" value=form.consumer_secret errors set=ks />
+            <div class="field">
+                <label for="auth-call_back_url">"Call Back URL"</label>
+                <input id="auth-call_back_url" type="text" readonly value=call_back_url.clone() />
+                <p class="hint">"Register this URL with the authorization server."</p>
+            </div>
+            <Text field="authorization_url" label="Authorization URL" value=form.authorization_url errors kind="url" placeholder="https://" />
+        </Show>
+        <Text field="scope" label="Scope" value=form.scope errors />
+        <Text field="access_token_url" label="Access Token URL" value=form.access_token_url errors kind="url" placeholder="https://" />
+        <div class="check">
+            <input id="auth-limited_validity" type="checkbox" bind:checked=form.limited_validity />
+            <label for="auth-limited_validity">"Access token has a limited validity"</label>
+        </div>
+        <Show when=move || form.limited_validity.get()>
+            <div class="indent">
+                <Text field="validity" label="Validity" value=form.validity errors kind="number" placeholder="seconds" />
+            </div>
+        </Show>
+        <Text field="refresh_token_url" label="Refresh Token URL" value=form.refresh_token_url errors kind="url" placeholder="https:// (default: the Access Token URL)" />
+        <details class="advance">
+            <summary>"Advance Settings"</summary>
+            <Choice field="access_token_url_method" label="Access Token URL Method" value=form.method options=labels(TokenUrlMethod::ALL, TokenUrlMethod::label) errors />
+            <Choice field="access_token_url_parameter_type" label="Access Token URL Parameter Type" value=form.parameter_type options=labels(TokenParameterType::ALL, TokenParameterType::label) errors />
+            <HeaderRows form errors />
+        </details>
+        <Choice field="client_authentication" label="Client Authentication" value=form.client_authentication options=labels(ClientAuthentication::ALL, ClientAuthentication::label) errors />
+        <div class="field">
+            <label for="auth-access_token">"Access Token"</label>
+            <input id="auth-access_token" type="text" readonly value=access />
+        </div>
+        <div class="field">
+            <label for="auth-refresh_token">"Refresh Token"</label>
+            <input id="auth-refresh_token" type="text" readonly value=refresh />
+        </div>
+    }
+}
+
+/// Access Token URL Headers as a key/value list with add and remove.
+#[component]
+fn HeaderRows(form: AuthForm, errors: Errors) -> impl IntoView {
+    view! {
+        <fieldset class="headers">
+            <legend>"Access Token URL Headers"</legend>
+            <For each=move || form.headers.get().into_iter().enumerate() key=|(_, r)| r.id let:item>
+                {
+                    let (n, row) = item;
+                    view! {
+                        <div class="header-row">
+                            <input type="text" aria-label=format!("Header name {}", n + 1) placeholder="Name" bind:value=row.key />
+                            <input type="text" aria-label=format!("Header value {}", n + 1) placeholder="Value" bind:value=row.value />
+                            <button type="button" class="btn btn-quiet" aria-label=format!("Remove header {}", n + 1) on:click=move |_| form.remove_header(row.id)>"Remove"</button>
+                            <FieldError errors field=format!("access_token_url_headers/{n}/key") />
+                            <FieldError errors field=format!("access_token_url_headers/{n}/value") />
+                        </div>
+                    }
+                }
+            </For>
+            <button type="button" class="btn btn-quiet" on:click=move |_| form.add_header()>"Add header"</button>
+        </fieldset>
+    }
+}

@@ -1,0 +1,171 @@
+//! `/assets/integrations/authorizations/new` and `…/{id}`: the Authorization form.
+//! Before sending, it checks with the very rules the server enforces (`NewAuthorization::parse`).
+//! Get Access Token saves first (so an unsaved or edited profile is what gets the token), then
+//! posts the plain form `/oauth/token/{id}`: the server fetches the token (client credentials) or
+//! sends the browser to the Authorization URL (authorization code), and both come back here with
+//! `?token=ok` or `?token_error=…`, shown above the form.
+
+use leptos::{html, prelude::*};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::{
+    fields::{AuthorizationFields, Errors, FieldError},
+    state::AuthForm,
+};
+use crate::{
+    api::authorizations::{authorization_call_back_url, get_authorization, SaveAuthorization},
+    components::page_header::PageHeader,
+    domain::{
+        authorization::{AuthType, ExistingAuthorization, NewAuthorization, SecretField},
+        views::AuthorizationView,
+        AppError,
+    },
+};
+
+#[component]
+pub fn AuthorizationFormPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id");
+    let call_back = Resource::new(|| (), |_| authorization_call_back_url());
+    let existing = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_authorization(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    view! {
+        <PageHeader section="Assets › Integrations" title="Authorization" />
+        <TokenNotice />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match (call_back.await, existing.await) {
+                    (Ok(call_back_url), Ok(existing)) => view! { <AuthorizationForm existing call_back_url /> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What the last Get Access Token did, from the redirect back (`?token=ok` / `?token_error=`).
+#[component]
+fn TokenNotice() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        if let Some(error) = q.get("token_error") {
+            Some(
+                view! { <p class="form-error" role="alert" data-token="error">{error}</p> }
+                    .into_any(),
+            )
+        } else if q.get("token").as_deref() == Some("ok") {
+            Some(view! { <p class="notice" role="status" data-token="ok">"Access token received: the authorization is ready."</p> }.into_any())
+        } else {
+            None
+        }
+    }
+}
+
+#[component]
+fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String) -> impl IntoView {
+    let form = AuthForm::new(existing.as_ref());
+    let editing_id = existing.as_ref().map(|v| v.id.clone());
+    let stored = existing.as_ref().map(|v| ExistingAuthorization {
+        secrets_set: SecretField::ALL
+            .into_iter()
+            .filter(|f| v.secret_set(f.as_str()))
+            .collect(),
+    });
+    let errors: Errors = RwSignal::new(Vec::new());
+    let save = ServerAction::<SaveAuthorization>::new();
+    // Set when the save was started by Get Access Token: then the token form is posted.
+    let then_token = RwSignal::new(false);
+    let token_form = NodeRef::<html::Form>::new();
+    let navigate = use_navigate();
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(saved)) if then_token.get_untracked() => {
+            if let Some(f) = token_form.get_untracked() {
+                f.set_action(&format!("/oauth/token/{}", saved.id));
+                let _ = f.submit();
+            }
+        }
+        Some(Ok(_)) => navigate(
+            "/assets/integrations?tab=authorizations",
+            Default::default(),
+        ),
+        Some(Err(e)) => errors.set(vec![server_error(e)]),
+        None => {}
+    });
+    let submit = move |token: bool| {
+        let input = form.input();
+        if let Err(found) = NewAuthorization::parse(&input, stored.as_ref()) {
+            errors.set(
+                found
+                    .iter()
+                    .map(|e| (e.field.clone(), e.message.clone()))
+                    .collect(),
+            );
+            return;
+        }
+        errors.set(Vec::new());
+        then_token.set(token);
+        save.dispatch(SaveAuthorization {
+            id: editing_id.clone(),
+            input,
+        });
+    };
+    let on_submit = {
+        let submit = submit.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            submit(false);
+        }
+    };
+    let general_error =
+        move || errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()));
+    view! {
+        <form class="panel form" on:submit=on_submit novalidate>
+            {move || general_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+            <div class="field">
+                <label for="auth-name">"Name"</label>
+                <input id="auth-name" type="text" maxlength="100" bind:value=form.name />
+                <FieldError errors field="name" />
+            </div>
+            <AuthorizationFields form errors existing call_back_url />
+            <div class="form-actions">
+                <Show when=move || form.auth_type() == AuthType::OAuth2>
+                    <button
+                        type="button"
+                        class="btn"
+                        disabled=move || save.pending().get()
+                        on:click={
+                            let submit = submit.clone();
+                            move |_| submit(true)
+                        }
+                    >
+                        "Get Access Token"
+                    </button>
+                </Show>
+                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                    "Save"
+                </button>
+                <a class="btn" href="/assets/integrations?tab=authorizations">"Cancel"</a>
+            </div>
+        </form>
+        // Posted by Get Access Token once the profile is saved (its action is set then).
+        <form node_ref=token_form method="post" action="/oauth/token/" hidden></form>
+    }
+}
+
+fn server_error(e: AppError) -> (String, String) {
+    let field = e.field().unwrap_or_default().to_owned();
+    let message = match &e {
+        AppError::Validation {
+            message,
+            detail: Some(d),
+            ..
+        } => format!("{message} {d}"),
+        other => other.to_string(),
+    };
+    (field, message)
+}
