@@ -34,7 +34,7 @@ fn Text(
     errors: Errors,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] placeholder: String,
-) -> impl IntoView {
+) -> AnyView {
     let id = format!("auth-{field}");
     let autocomplete = if kind == "password" {
         "new-password"
@@ -48,6 +48,7 @@ fn Text(
             <FieldError errors field />
         </div>
     }
+    .into_any()
 }
 
 /// A write-only field: empty means "keep the stored one".
@@ -58,13 +59,13 @@ fn SecretText(
     value: RwSignal<String>,
     errors: Errors,
     set: bool,
-) -> impl IntoView {
+) -> AnyView {
     let placeholder = if set {
         "•••••••• set: type to replace it"
     } else {
         ""
     };
-    view! { <Text field label value errors kind="password" placeholder /> }
+    view! { <Text field label value errors kind="password" placeholder /> }.into_any()
 }
 
 #[component]
@@ -74,7 +75,7 @@ fn Choice(
     value: RwSignal<String>,
     options: Vec<&'static str>,
     errors: Errors,
-) -> impl IntoView {
+) -> AnyView {
     let id = format!("auth-{field}");
     view! {
         <div class="field">
@@ -85,6 +86,7 @@ fn Choice(
             <FieldError errors field />
         </div>
     }
+    .into_any()
 }
 
 fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str> {
@@ -97,7 +99,7 @@ pub fn AuthorizationFields(
     errors: Errors,
     existing: Option<AuthorizationView>,
     call_back_url: String,
-) -> impl IntoView {
+) -> AnyView {
     let set = |name: &str| existing.as_ref().is_some_and(|v| v.secret_set(name));
     let (pw, sk, kv, cs, ks) = (
         set("password"),
@@ -136,10 +138,11 @@ pub fn AuthorizationFields(
             <OAuth2Fields form errors existing=existing.clone() call_back_url=call_back_url.clone() cs ks />
         </Show>
     }
+    .into_any()
 }
 
 #[component]
-fn DigestFields(form: AuthForm, errors: Errors) -> impl IntoView {
+fn DigestFields(form: AuthForm, errors: Errors) -> AnyView {
     view! {
         <Text field="nonce" label="Nonce" value=form.nonce errors placeholder="from the server's challenge" />
         <Choice field="algorithm" label="Algorithm" value=form.algorithm options=labels(DigestAlgorithm::ALL, DigestAlgorithm::label) errors />
@@ -148,6 +151,7 @@ fn DigestFields(form: AuthForm, errors: Errors) -> impl IntoView {
         <Text field="client_nonce" label="Client Nonce" value=form.client_nonce errors placeholder="random per request" />
         <Text field="opaque" label="Opaque" value=form.opaque errors />
     }
+    .into_any()
 }
 
 #[component]
@@ -158,7 +162,7 @@ fn OAuth2Fields(
     call_back_url: String,
     cs: bool,
     ks: bool,
-) -> impl IntoView {
+) -> AnyView {
     let code = move || form.grant() == GrantType::AuthorizationCode;
     let masked = |set: bool| {
         if set {
@@ -213,11 +217,12 @@ fn OAuth2Fields(
             <input id="auth-refresh_token" type="text" readonly value=refresh />
         </div>
     }
+    .into_any()
 }
 
 /// Access Token URL Headers as a key/value list with add and remove.
 #[component]
-fn HeaderRows(form: AuthForm, errors: Errors) -> impl IntoView {
+fn HeaderRows(form: AuthForm, errors: Errors) -> AnyView {
     view! {
         <fieldset class="headers">
             <legend>"Access Token URL Headers"</legend>
@@ -238,4 +243,5 @@ fn HeaderRows(form: AuthForm, errors: Errors) -> impl IntoView {
             <button type="button" class="btn btn-quiet" on:click=move |_| form.add_header()>"Add header"</button>
         </fieldset>
     }
+    .into_any()
 }

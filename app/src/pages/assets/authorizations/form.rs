@@ -67,7 +67,7 @@ fn TokenNotice() -> impl IntoView {
 }
 
 #[component]
-fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String) -> impl IntoView {
+fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String) -> AnyView {
     let form = AuthForm::new(existing.as_ref());
     let editing_id = existing.as_ref().map(|v| v.id.clone());
     let stored = existing.as_ref().map(|v| ExistingAuthorization {
@@ -155,6 +155,7 @@ fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String)
         // Posted by Get Access Token once the profile is saved (its action is set then).
         <form node_ref=token_form method="post" action="/oauth/token/" hidden></form>
     }
+    .into_any()
 }
 
 fn server_error(e: AppError) -> (String, String) {
