@@ -3,8 +3,11 @@
 //! Each peer prints `READY <port>` on stdout once it listens (it binds port 0 itself, so no
 //! port race), then JSON lines describing what it saw; gunicorn, which cannot print that, is
 //! polled with TCP connects instead. A missing interpreter fails the test with a clear message.
+//! Each peer runs in a process group of its own, and the whole group is killed on drop: gunicorn
+//! forks workers that would otherwise outlive their master.
 
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -42,6 +45,7 @@ impl Peer {
     /// Starts `command` and waits (bounded) for its `READY <port>` line.
     pub fn start(mut command: Command, what: &str) -> Peer {
         let mut child = command
+            .process_group(0)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -62,7 +66,7 @@ impl Peer {
         let port = match ready_rx.recv_timeout(Duration::from_secs(30)) {
             Ok(Some(port)) => port,
             other => {
-                let _ = child.kill();
+                kill_group(&mut child);
                 panic!("the {what} peer did not become ready: {other:?}");
             }
         };
@@ -72,6 +76,7 @@ impl Peer {
     /// A process that listens on `port` without announcing it: polls until it accepts.
     pub fn start_polling(mut command: Command, port: u16, what: &str) -> Peer {
         let mut child = command
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -81,10 +86,10 @@ impl Peer {
             if let Ok(Some(status)) = child.try_wait() {
                 panic!("the {what} peer exited early: {status}");
             }
-            assert!(
-                Instant::now() < deadline,
-                "the {what} peer did not listen within 30s"
-            );
+            if Instant::now() > deadline {
+                kill_group(&mut child);
+                panic!("the {what} peer did not listen within 30s");
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
         Peer {
@@ -123,9 +128,18 @@ impl Peer {
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        kill_group(&mut self.child);
     }
+}
+
+/// Kills the child's whole process group (its id is the child's pid, by `process_group(0)`), so
+/// forked workers go too, then reaps the child.
+fn kill_group(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// A free loopback port (bound, then released) for peers that cannot bind port 0 themselves.
