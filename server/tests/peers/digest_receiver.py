@@ -1,7 +1,8 @@
 """A Digest-protected HTTPS receiver for the outbound auth tests, written independently of the
 Rust code under test: Python's hashlib and urllib's header parsing, straight from RFC 7616.
 
-It answers any request without valid credentials with 401 and a fresh challenge, verifies
+It answers any request without valid credentials with 401 and a fresh challenge (stale=true
+when --stale-after uses of a nonce were reached), verifies
 MD5, MD5-sess, SHA-256, SHA-256-sess with qop auth or auth-int (auth-int hashes the body bytes
 exactly as received), requires nc to grow per nonce, and prints one JSON line per verdict.
 Prints "READY <port>" once listening on 127.0.0.1 (port 0: the OS picks)."""
@@ -29,12 +30,15 @@ def parse_args():
     p.add_argument("--qop", required=True, choices=["auth", "auth-int"])
     p.add_argument("--cert", required=True)
     p.add_argument("--key", required=True)
+    p.add_argument("--stale-after", type=int, default=0,
+                   help="after this many verified requests on a nonce, answer stale=true")
     return p.parse_args()
 
 
 ARGS = parse_args()
 LOCK = threading.Lock()
 NONCES = {}  # nonce -> last nc seen
+USES = {}  # nonce -> verified requests
 OPAQUE = secrets.token_hex(8)
 
 
@@ -91,6 +95,10 @@ def check(header, method, path, body):
         NONCES[fields["nonce"]] = nc
     if not hmac.compare_digest(fields["response"], expected(fields, method, body)):
         return "wrong response"
+    with LOCK:
+        if ARGS.stale_after and USES.get(fields["nonce"], 0) >= ARGS.stale_after:
+            return "stale"
+        USES[fields["nonce"]] = USES.get(fields["nonce"], 0) + 1
     return None
 
 
@@ -105,7 +113,10 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         reason = check(self.headers.get("Authorization"), self.command, self.path, body)
         if reason is None:
-            say(event="verified", method=self.command, path=self.path, body_len=len(body))
+            fields = urllib.request.parse_keqv_list(
+                urllib.request.parse_http_list(self.headers["Authorization"][len("digest "):]))
+            say(event="verified", method=self.command, path=self.path, body_len=len(body),
+                nc=fields["nc"], nonce=fields["nonce"])
             self.send_response(200)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -115,10 +126,11 @@ class Handler(BaseHTTPRequestHandler):
             NONCES[nonce] = 0
         say(event="challenged", method=self.command, reason=reason)
         self.send_response(401)
+        stale = ", stale=true" if reason == "stale" else ""
         self.send_header(
             "WWW-Authenticate",
             f'Digest realm="{ARGS.realm}", qop="{ARGS.qop}", algorithm={ARGS.algorithm}, '
-            f'nonce="{nonce}", opaque="{OPAQUE}"',
+            f'nonce="{nonce}", opaque="{OPAQUE}"{stale}',
         )
         self.send_header("Content-Length", "0")
         self.end_headers()

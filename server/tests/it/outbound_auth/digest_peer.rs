@@ -13,12 +13,17 @@ use super::child::{peer_script, python, Peer};
 use super::{bounded, client, pki::Pki, RecordingSink};
 
 fn receiver(pki: &Pki, algorithm: &str, qop: &str) -> Peer {
+    receiver_with(pki, algorithm, qop, &[])
+}
+
+fn receiver_with(pki: &Pki, algorithm: &str, qop: &str, extra: &[&str]) -> Peer {
     let mut command = Command::new(python());
     command.arg(peer_script("digest_receiver.py"));
     command.args(["--user", "Mufasa", "--password", "Circle of Life"]);
     command.args(["--algorithm", algorithm, "--qop", qop]);
     command.arg("--cert").arg(&pki.cert_file);
     command.arg("--key").arg(&pki.key_file);
+    command.args(extra);
     Peer::start(command, "Digest receiver")
 }
 
@@ -105,6 +110,45 @@ async fn a_configured_nonce_the_server_does_not_know_is_answered_from_its_challe
         "sent up front with the configured nonce"
     );
     assert_eq!(events[1]["event"], "verified");
+}
+
+#[tokio::test]
+async fn a_stale_nonce_is_replaced_by_the_new_one_and_nc_restarts_at_one() {
+    let pki = Pki::new();
+    let peer = receiver_with(&pki, "SHA-256-sess", "auth-int", &["--stale-after", "2"]);
+    let cfg = config(DigestAlgorithm::Sha256Sess, DigestQop::AuthInt);
+    let auth = authorizer(AuthProfile::Digest(cfg), Arc::new(RecordingSink::default()));
+    let client = client(&pki);
+    for n in 0..4 {
+        let body = format!(r#"{{"n":{n}}}"#);
+        let response = bounded(auth.send(&client, post(peer.port, &body)))
+            .await
+            .expect("sent");
+        assert_eq!(response.status(), 200, "delivery {n}");
+    }
+    let events = peer.wait_events(6, |_| true);
+    let summary: Vec<String> = events
+        .iter()
+        .map(|e| match e["event"].as_str() {
+            Some("verified") => format!("verified nc={}", e["nc"].as_str().unwrap()),
+            _ => format!("challenged: {}", e["reason"].as_str().unwrap()),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "challenged: no Digest credentials",
+            "verified nc=00000001",
+            "verified nc=00000002",
+            "challenged: stale",
+            "verified nc=00000001",
+            "verified nc=00000002",
+        ]
+    );
+    assert_ne!(
+        events[1]["nonce"], events[4]["nonce"],
+        "the new nonce is used after stale=true"
+    );
 }
 
 fn curl(pki: &Pki, port: u16, password: &str) -> String {
