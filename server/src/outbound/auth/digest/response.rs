@@ -1,9 +1,10 @@
 //! The Digest `response` and the `Authorization` header (RFC 7616 §3.4).
 //!
-//! Why our own code and not a crate: the maintained Rust crates either lack `-sess` or
-//! `auth-int` (`http-auth` has neither hashing the body nor `-sess` session keys for SHA-256),
-//! or are unmaintained (`digest_auth`, last released 2021, MD5-sess only partially). The
-//! computation is a few lines over RustCrypto's `md-5` and `sha2`; it is pinned by the RFC's
+//! Why our own code and not a crate: `http-auth` has no `-sess` session keys and cannot hash a
+//! body for `auth-int`; `digest_auth` (0.3.1) covers the algorithms but is built on `http` 0.2
+//! (a second copy of the HTTP types beside reqwest's `http` 1) and keeps nc/cnonce bookkeeping
+//! out of its hands anyway, which is the part that needs care here. The computation itself is a
+//! few lines over RustCrypto's `md-5` and `sha2`; it is pinned by the RFC's
 //! known-answer example below and checked against independent verifiers (httpbin and a
 //! Python/hashlib receiver) in the integration tests.
 
