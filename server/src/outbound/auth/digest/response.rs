@@ -2,8 +2,8 @@
 //!
 //! Why our own code and not a crate: `http-auth` has no `-sess` session keys and cannot hash a
 //! body for `auth-int`; `digest_auth` (0.3.1) covers the algorithms but is built on `http` 0.2
-//! (a second copy of the HTTP types beside reqwest's `http` 1) and keeps nc/cnonce bookkeeping
-//! out of its hands anyway, which is the part that needs care here. The computation itself is a
+//! (a second copy of the HTTP types beside reqwest's `http` 1), and the part that needs care
+//! here (nc per nonce, remembered nonces, `stale`) is ours either way. The computation itself is a
 //! few lines over RustCrypto's `md-5` and `sha2`; it is pinned by the RFC's
 //! known-answer example below and checked against independent verifiers (httpbin and a
 //! Python/hashlib receiver) in the integration tests.
