@@ -8,6 +8,7 @@ mod binary;
 mod browser_session;
 mod demo;
 mod ops;
+mod outbound_auth;
 mod receiver;
 mod rest_assets;
 mod rest_authorizations;

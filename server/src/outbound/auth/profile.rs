@@ -58,8 +58,9 @@ pub struct ApiKeyConfig {
     pub add_to: ApiKeyPlacement,
 }
 
-/// OAuth 2.0, both grants (SPEC §5).
-#[derive(Debug, Clone)]
+/// OAuth 2.0, both grants (SPEC §5). `Debug` shows the Access Token URL Headers' names only:
+/// their values often carry a key of their own.
+#[derive(Clone)]
 pub struct OAuth2Config {
     pub grant: GrantType,
     /// Client ID (Consumer ID for the code grant).
@@ -82,6 +83,27 @@ pub struct OAuth2Config {
     /// Access Token URL Headers.
     pub extra_headers: Vec<(String, String)>,
     pub client_authentication: ClientAuthentication,
+}
+
+impl std::fmt::Debug for OAuth2Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let header_names: Vec<&str> = self.extra_headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("OAuth2Config")
+            .field("grant", &self.grant)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .field("authorization_url", &self.authorization_url)
+            .field("redirect_url", &self.redirect_url)
+            .field("scope", &self.scope)
+            .field("access_token_url", &self.access_token_url)
+            .field("refresh_token_url", &self.refresh_token_url)
+            .field("validity", &self.validity)
+            .field("token_method", &self.token_method)
+            .field("parameter_type", &self.parameter_type)
+            .field("extra_headers", &header_names)
+            .field("client_authentication", &self.client_authentication)
+            .finish()
+    }
 }
 
 /// Tokens of an OAuth 2.0 profile.
@@ -135,5 +157,52 @@ pub fn authorizer(profile: AuthProfile, sink: Arc<dyn TokenSink>) -> Arc<dyn Aut
             tokens,
             sink,
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let profile = AuthProfile::OAuth2 {
+            authorization_id: 1,
+            config: OAuth2Config {
+                grant: GrantType::ClientCredentials,
+                client_id: "id".into(),
+                client_secret: Secret::new("client-secret-value"),
+                authorization_url: None,
+                redirect_url: None,
+                scope: None,
+                access_token_url: "https://idp/token".into(),
+                refresh_token_url: None,
+                validity: None,
+                token_method: TokenUrlMethod::Post,
+                parameter_type: TokenParameterType::Body,
+                extra_headers: vec![("X-Key".into(), "header-secret-value".into())],
+                client_authentication: ClientAuthentication::InBody,
+            },
+            tokens: Some(TokenSet {
+                access_token: Secret::new("access-token-value"),
+                refresh_token: Some(Secret::new("refresh-token-value")),
+                expires_at: None,
+            }),
+        };
+        let basic = AuthProfile::Basic(BasicConfig {
+            username: "u".into(),
+            password: Secret::new("password-value"),
+        });
+        let printed = format!("{profile:?} {basic:?}");
+        for secret in [
+            "client-secret",
+            "header-secret",
+            "access-token",
+            "refresh-token",
+            "password-value",
+        ] {
+            assert!(!printed.contains(secret), "{secret} leaked: {printed}");
+        }
+        assert!(printed.contains("X-Key"));
     }
 }
