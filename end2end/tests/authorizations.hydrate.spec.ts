@@ -9,6 +9,10 @@ const OAUTH = `https://localhost:${process.env.E2E_OAUTH_PORT ?? 3139}`;
 const RECEIVER = `https://localhost:${process.env.E2E_RECEIVER_PORT ?? 3138}`;
 const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
 
+// The browser visits the provider's /authorize, whose certificate comes from the e2e CA that
+// only the console (--extra-ca-file) trusts.
+test.use({ ignoreHTTPSErrors: true });
+
 async function openForm(page: Page) {
   await signIn(page, true);
   await page.goto("/assets/integrations/authorizations/new");
