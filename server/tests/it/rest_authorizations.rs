@@ -2,6 +2,7 @@
 //! its secrets write-only, validation errors by field path, PUT keeping absent secrets, delete
 //! refused while a webhook uses the profile, and a webhook's test call carrying the profile.
 
+mod oauth_peer;
 mod tokens;
 
 use serde_json::{json, Value};

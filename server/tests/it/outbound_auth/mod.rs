@@ -13,11 +13,11 @@
 
 mod api_key;
 mod capture;
-mod child;
+pub(crate) mod child;
 mod digest_peer;
 mod httpbin;
 mod oauth2_peer;
-mod pki;
+pub(crate) mod pki;
 mod sigv4_botocore;
 
 use std::future::Future;
