@@ -315,3 +315,85 @@ impl AuthorizerSource for AuthorizerRegistry {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        secrets::SecretKey,
+        store::{sqlite::test_store, AuthorizationStore as _, AuthorizationWrite},
+    };
+
+    fn basic(secrets: &SecretBox, password: &str) -> AuthorizationWrite {
+        AuthorizationWrite {
+            name: "partner".into(),
+            auth_type: "Basic Auth".into(),
+            settings: r#"{"username":"ana","secrets_set":["password"]}"#.into(),
+            secrets_enc: Some(
+                secrets.seal(&format!(r#"{{"password":"{password}"}}"#), SECRETS_AAD),
+            ),
+            status: "Authorized".into(),
+            status_reason: None,
+            clear_tokens: false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_live_authorizer_is_kept_until_its_profile_changes_or_is_forgotten() {
+        let (store, _dir) = test_store().await;
+        let store: Arc<dyn Store> = Arc::new(store);
+        let secrets = Arc::new(SecretBox::new(&SecretKey::generate()));
+        let registry = AuthorizerRegistry::new(
+            store.clone(),
+            secrets.clone(),
+            "http://x/oauth/callback".into(),
+        );
+        let r = store
+            .insert_authorization(&basic(&secrets, "pw1"))
+            .await
+            .unwrap();
+        let first = AuthorizerSource::authorizer(&registry, r.id).await.unwrap();
+        let again = AuthorizerSource::authorizer(&registry, r.id).await.unwrap();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "unchanged profile: the same live authorizer"
+        );
+        store
+            .update_authorization(r.id, &basic(&secrets, "pw2"))
+            .await
+            .unwrap();
+        let edited = AuthorizerSource::authorizer(&registry, r.id).await.unwrap();
+        assert!(!Arc::ptr_eq(&first, &edited), "an edit rebuilds it");
+        registry.forget(r.id);
+        let rebuilt = AuthorizerSource::authorizer(&registry, r.id).await.unwrap();
+        assert!(!Arc::ptr_eq(&edited, &rebuilt));
+        let missing = AuthorizerSource::authorizer(&registry, 999)
+            .await
+            .unwrap_err();
+        assert!(missing.message().contains("no longer exists"), "{missing}");
+    }
+
+    #[tokio::test]
+    async fn a_stored_profile_opens_into_its_config_without_printing_the_secret() {
+        let (store, _dir) = test_store().await;
+        let secrets = SecretBox::new(&SecretKey::generate());
+        let r = store
+            .insert_authorization(&basic(&secrets, "hunter2"))
+            .await
+            .unwrap();
+        let profile = profile_of(&secrets, &r, "http://x/oauth/callback").unwrap();
+        match &profile {
+            AuthProfile::Basic(cfg) => {
+                assert_eq!(cfg.username, "ana");
+                assert_eq!(cfg.password.expose(), "hunter2");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert!(!format!("{profile:?}{r:?}").contains("hunter2"));
+        let other_key = SecretBox::new(&SecretKey::generate());
+        assert!(matches!(
+            profile_of(&other_key, &r, ""),
+            Err(ProfileError::Secrets)
+        ));
+    }
+}
