@@ -219,13 +219,16 @@ impl TokenSink for StoreTokenSink {
     }
 }
 
+/// A live authorizer and the profile's `updated_at` it was built from.
+type Live = (Millis, Arc<dyn Authorizer>);
+
 /// The server's [`AuthorizerSource`]: one live authorizer per stored profile.
 pub struct AuthorizerRegistry {
     store: Arc<dyn Store>,
     secrets: Arc<SecretBox>,
     sink: Arc<StoreTokenSink>,
     call_back_url: String,
-    live: Mutex<HashMap<i64, (Millis, Arc<dyn Authorizer>)>>,
+    live: Mutex<HashMap<i64, Live>>,
 }
 
 impl AuthorizerRegistry {
