@@ -89,6 +89,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "REQUEST_TIMEOUT", default_value = "10s", value_parser = parse_duration, global = true)]
     pub request_timeout: Duration,
 
+    /// Delays before each retry of a failed delivery, e.g. `30s,60s,120s`: their count is the
+    /// number of retries; `""` means no retries.
+    #[arg(long, env = "RETRY_SCHEDULE", default_value = crate::dispatcher::retry::DEFAULT_RETRY_SCHEDULE,
+          value_parser = parse_retry_schedule, global = true)]
+    pub retry_schedule: crate::dispatcher::RetrySchedule,
+
     /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
     #[arg(long, default_value = "info", global = true)]
     pub log: String,
@@ -122,6 +128,11 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err("must be more than zero".into());
     }
     Ok(d)
+}
+
+fn parse_retry_schedule(s: &str) -> Result<crate::dispatcher::RetrySchedule, String> {
+    s.parse()
+        .map_err(|e: crate::dispatcher::retry::RetryScheduleError| e.to_string())
 }
 
 /// How parsing ended when it did not produce a [`Cli`].

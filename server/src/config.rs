@@ -86,6 +86,10 @@ pub struct Config {
     pub allow_private_destinations: bool,
     pub demo_data: bool,
     pub request_timeout: Duration,
+    pub retry_schedule: crate::dispatcher::RetrySchedule,
+    /// Whether `serve` runs the background delivery workers. Always true from the command line;
+    /// tests turn it off and drive `Dispatcher::run_once` instead.
+    pub run_dispatcher: bool,
 }
 
 impl Config {
@@ -120,6 +124,8 @@ impl Config {
             allow_private_destinations: args.allow_private_destinations,
             demo_data: args.demo_data,
             request_timeout: args.request_timeout,
+            retry_schedule: args.retry_schedule.clone(),
+            run_dispatcher: true,
         })
     }
 }

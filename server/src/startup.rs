@@ -17,7 +17,11 @@ use crate::{
     auth::{password, session, setup::SetupToken, token},
     config::Config,
     console::{demo, Console},
-    outbound::{ClientBuildError, OutboundClient, OutboundConfig},
+    dispatcher::{Dispatcher, DispatcherConfig},
+    outbound::{
+        Authorizer, AuthorizerSource, ClientBuildError, OutboundClient, OutboundConfig,
+        OutboundError,
+    },
     rest,
     secrets::{SecretBox, SecretError, SecretKey},
     state::AppState,
@@ -81,11 +85,18 @@ impl Application {
             allow_private_destinations: config.allow_private_destinations,
             user_agent: OutboundConfig::default_user_agent(),
         })?);
-        let console = Arc::new(Console::new(
+        let dispatcher = Dispatcher::new(
             store.clone(),
-            secrets.clone(),
             outbound.clone(),
-        ));
+            secrets.clone(),
+            // MERGE: replace with the real authorization source (`state.authorizers`).
+            Arc::new(NoAuthorizationProfiles),
+            DispatcherConfig::new(config.retry_schedule.clone(), config.request_timeout),
+        );
+        let console = Arc::new(
+            Console::new(store.clone(), secrets.clone(), outbound.clone())
+                .with_dispatcher(dispatcher.clone()),
+        );
         if config.demo_data
             && demo::seed(&console)
                 .await
@@ -102,6 +113,7 @@ impl Application {
             secrets,
             outbound,
             console,
+            dispatcher,
         };
         let router = router(state.clone());
         Ok(Application {
@@ -122,12 +134,38 @@ impl Application {
         self.state.store.clone()
     }
 
-    /// Serves until Ctrl-C / SIGTERM, then finishes the requests in flight.
+    /// The delivery engine (tests drive it with `run_once` when `run_dispatcher` is off).
+    pub fn dispatcher(&self) -> Dispatcher {
+        self.state.dispatcher.clone()
+    }
+
+    /// Serves (and, unless turned off, runs the delivery workers) until Ctrl-C / SIGTERM, then
+    /// finishes the requests and the deliveries in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
-        axum::serve(self.listener, self.router)
+        let dispatcher = self.state.dispatcher.clone();
+        let workers = self.state.config.run_dispatcher.then(|| dispatcher.spawn());
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        if let Some(workers) = workers {
+            dispatcher.shutdown();
+            let _ = workers.await;
+        }
+        served
+    }
+}
+
+/// The authorization source of this branch: no authorization profile exists yet, so a webhook
+/// never names one; if one did, its deliveries fail with `auth` instead of going out unsigned.
+struct NoAuthorizationProfiles;
+
+#[async_trait::async_trait]
+impl AuthorizerSource for NoAuthorizationProfiles {
+    async fn authorizer(&self, _id: i64) -> Result<Arc<dyn Authorizer>, OutboundError> {
+        Err(OutboundError::auth(
+            "authorization profiles are not available",
+        ))
     }
 }
 

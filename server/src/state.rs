@@ -9,8 +9,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use app::services::ConsoleService;
 
 use crate::{
-    auth::setup::SetupToken, config::Config, outbound::OutboundClient, secrets::SecretBox,
-    store::Store,
+    auth::setup::SetupToken, config::Config, dispatcher::Dispatcher, outbound::OutboundClient,
+    secrets::SecretBox, store::Store,
 };
 
 #[derive(Clone, FromRef)]
@@ -23,4 +23,5 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     pub outbound: Arc<OutboundClient>,
     pub console: Arc<dyn ConsoleService>,
+    pub dispatcher: Dispatcher,
 }

@@ -6,15 +6,16 @@
 
 mod assets;
 pub mod demo;
-mod webhooks;
+mod test_event;
+pub(crate) mod webhooks;
 
 use std::sync::Arc;
 
 use app::{
     domain::{
         views::{
-            AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions,
-            WebhookView,
+            AppView, AssetKind, EsmeBindView, NumberView, ServiceView, TestEventView,
+            WebhookFormOptions, WebhookView,
         },
         AppError,
     },
@@ -33,6 +34,8 @@ pub struct Console {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) secrets: Arc<SecretBox>,
     pub(crate) outbound: Arc<OutboundClient>,
+    /// Sends test events; absent in tools that have no delivery engine.
+    pub(crate) dispatcher: Option<crate::dispatcher::Dispatcher>,
 }
 
 impl Console {
@@ -45,7 +48,14 @@ impl Console {
             store,
             secrets,
             outbound,
+            dispatcher: None,
         }
+    }
+
+    /// The dispatcher "Send test event" uses.
+    pub fn with_dispatcher(mut self, dispatcher: crate::dispatcher::Dispatcher) -> Self {
+        self.dispatcher = Some(dispatcher);
+        self
     }
 }
 
@@ -156,5 +166,8 @@ impl ConsoleService for Console {
     }
     async fn webhook_form_options(&self) -> Result<WebhookFormOptions, AppError> {
         self.form_options().await
+    }
+    async fn send_test_event(&self, webhook_id: &str) -> Result<TestEventView, AppError> {
+        self.test_event(webhook_id).await
     }
 }

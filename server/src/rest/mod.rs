@@ -2,7 +2,9 @@
 //! the same service layer as the console's server functions.
 
 pub mod assets;
+pub mod deliveries;
 pub mod error;
+pub mod events;
 pub mod integrations;
 
 use axum::{middleware, Router};
@@ -14,8 +16,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .merge(assets::router())
         .nest("/integrations", integrations::router())
         .with_state(state.console.clone());
+    let delivery = Router::new()
+        .nest("/events", events::router())
+        .nest("/deliveries", deliveries::router())
+        .with_state(state.dispatcher.clone());
     Router::new()
         .merge(resources)
+        .merge(delivery)
         .fallback(|| async { error::ApiError::not_found("No such endpoint.") })
         .layer(middleware::from_fn_with_state(
             state.store.clone(),

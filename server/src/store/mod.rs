@@ -4,11 +4,13 @@
 
 mod accounts;
 mod assets;
+mod deliveries;
 pub mod sqlite;
 mod webhooks;
 
 pub use accounts::*;
 pub use assets::*;
+pub use deliveries::*;
 pub use webhooks::*;
 
 use std::sync::Arc;
@@ -45,9 +47,12 @@ pub trait Database: Send + Sync {
 }
 
 /// Everything the server keeps, one sub-trait per area.
-pub trait Store: Database + AccountStore + AssetStore + WebhookStore + 'static {}
+pub trait Store:
+    Database + AccountStore + AssetStore + WebhookStore + DeliveryStore + 'static
+{
+}
 
-impl<T: Database + AccountStore + AssetStore + WebhookStore + 'static> Store for T {}
+impl<T: Database + AccountStore + AssetStore + WebhookStore + DeliveryStore + 'static> Store for T {}
 
 /// Opens the database named by `url` (creating a SQLite file and its folder) and migrates it.
 pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>, OpenError> {
