@@ -29,16 +29,11 @@ impl TestCallResult {
 }
 
 /// Sends `HEAD url` with `auth` applied and judges the answer.
-pub async fn test_call(
-    client: &OutboundClient,
-    url: &str,
-    auth: &dyn Authorizer,
-) -> TestCallResult {
+pub async fn test_call(client: &OutboundClient, url: &str, auth: &dyn Authorizer) -> TestCallResult {
     let response = async {
         let url = reqwest::Url::parse(url)
             .map_err(|e| OutboundError::new(ErrorCode::Other, format!("not a valid URL: {e}")))?;
-        auth.send(client, OutboundRequest::new(Method::HEAD, url))
-            .await
+        auth.send(client, OutboundRequest::new(Method::HEAD, url)).await
     }
     .await;
     match response {

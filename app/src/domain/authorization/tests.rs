@@ -18,24 +18,14 @@ fn the_type_select_offers_the_six_types_in_contract_order() {
     let labels: Vec<_> = AuthType::ALL.iter().map(|t| t.label()).collect();
     assert_eq!(
         labels,
-        [
-            "No Auth",
-            "Basic Auth",
-            "Digest Auth",
-            "AWS Signature",
-            "API Key",
-            "OAuth 2.0"
-        ]
+        ["No Auth", "Basic Auth", "Digest Auth", "AWS Signature", "API Key", "OAuth 2.0"]
     );
 }
 
 #[test]
 fn defaults_are_the_ones_spec_names() {
     assert_eq!(ApiKeyPlacement::default(), ApiKeyPlacement::Header);
-    assert_eq!(
-        ClientAuthentication::default(),
-        ClientAuthentication::InBody
-    );
+    assert_eq!(ClientAuthentication::default(), ClientAuthentication::InBody);
     assert_eq!(TokenParameterType::default(), TokenParameterType::Body);
     assert_eq!(GrantType::default(), GrantType::ClientCredentials);
 }

@@ -72,6 +72,5 @@ impl Authorizer for NoAuth {
 pub trait AuthorizerSource: Send + Sync {
     /// `Err` with [`ErrorCode::Auth`](super::ErrorCode::Auth) when the profile no longer exists or
     /// cannot be used.
-    async fn authorizer(&self, authorization_id: i64)
-        -> Result<Arc<dyn Authorizer>, OutboundError>;
+    async fn authorizer(&self, authorization_id: i64) -> Result<Arc<dyn Authorizer>, OutboundError>;
 }
