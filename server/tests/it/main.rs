@@ -7,6 +7,7 @@ mod api_auth;
 mod binary;
 mod browser_session;
 mod demo;
+mod dispatcher;
 mod ops;
 mod receiver;
 mod rest_assets;
