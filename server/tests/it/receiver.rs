@@ -272,17 +272,19 @@ async fn answer(
         location: None,
         post: None,
     });
-    if let Some(post) = configured.post.as_ref().filter(|_| method == "POST") {
-        if !post.delay.is_zero() {
-            tokio::time::sleep(post.delay).await;
-        }
-    }
     log.lock().expect("seen lock").push(Seen {
         method: method.clone(),
         path: path.clone(),
         headers,
         body,
     });
+    // Recorded on arrival, answered after the delay: like a receiver that acts on a request
+    // and is slow to answer (a sender that gives up may then send it again).
+    if let Some(post) = configured.post.as_ref().filter(|_| method == "POST") {
+        if !post.delay.is_zero() {
+            tokio::time::sleep(post.delay).await;
+        }
+    }
     let (status, text) = match configured.post.as_ref().filter(|_| method == "POST") {
         Some(post) => {
             let n = post.count.fetch_add(1, Ordering::SeqCst);
