@@ -7,7 +7,7 @@
 mod assets;
 pub mod demo;
 mod test_event;
-pub(crate) mod webhooks;
+pub mod webhooks;
 
 use std::sync::Arc;
 
