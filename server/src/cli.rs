@@ -328,8 +328,35 @@ mod tests {
             "--request-timeout",
             "REQUEST_TIMEOUT",
             "10s",
+            "--retry-schedule",
+            "RETRY_SCHEDULE",
+            "60s,60s,60s",
         ] {
             assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
         }
+    }
+
+    #[test]
+    fn the_retry_schedule_defaults_to_three_retries_and_may_be_empty() {
+        assert_eq!(
+            ok(&[]).global.retry_schedule,
+            crate::dispatcher::RetrySchedule::default()
+        );
+        let none = ok(&["--retry-schedule", ""]).global.retry_schedule;
+        assert_eq!(none.retries(), 0);
+        let custom = ok(&["serve", "--retry-schedule", "30s,1m,2m"]);
+        assert_eq!(custom.global.retry_schedule.retries(), 3);
+    }
+
+    #[test]
+    fn a_bad_retry_schedule_is_a_one_line_usage_error() {
+        let ParseOutcome::Usage(line) = err(&["--retry-schedule", "30s,soon"]) else {
+            panic!("a usage error expected");
+        };
+        assert!(
+            line.contains("--retry-schedule") && line.contains("retry 2"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
     }
 }
