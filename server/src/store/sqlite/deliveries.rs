@@ -353,3 +353,6 @@ impl DeliveryStore for SqliteStore {
         super::delivery_log::get(&self.pool, id).await
     }
 }
+
+#[cfg(test)]
+mod tests;
