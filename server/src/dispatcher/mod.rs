@@ -156,6 +156,7 @@ impl Dispatcher {
             }
             let results = self.work_batch(batch, Trigger::Scheduled, now).await;
             total += self.inner.store.record(&results).await?;
+            count_results(&results);
         }
     }
 
@@ -170,6 +171,7 @@ impl Dispatcher {
         }
         let results = self.work_batch(batch, Trigger::Manual, now).await;
         self.inner.store.record(&results).await?;
+        count_results(&results);
         Ok(true)
     }
 
@@ -181,6 +183,7 @@ impl Dispatcher {
             .work_batch(batch, Trigger::Scheduled, now_millis())
             .await;
         self.inner.store.record(&results).await?;
+        count_results(&results);
         Ok(())
     }
 
@@ -213,5 +216,17 @@ impl Dispatcher {
             .buffer_unordered(self.inner.config.concurrency.max(1))
             .collect()
             .await
+    }
+}
+
+/// `/metrics`: attempts (and endings without a request) by what they led to.
+pub(crate) fn count_results(results: &[AttemptResult]) {
+    for r in results {
+        let result = match r.next {
+            crate::store::NextState::Delivered => "delivered",
+            crate::store::NextState::Failed => "failed",
+            crate::store::NextState::Retry(_) => "retry",
+        };
+        metrics::counter!("webhook_delivery_attempts_total", "result" => result).increment(1);
     }
 }

@@ -43,6 +43,7 @@ impl Dispatcher {
         if !outcome.delivery_ids.is_empty() {
             self.wake();
         }
+        metrics::counter!("webhook_events_ingested_total").increment(outcome.accepted as u64);
         Ok(IngestReceipt {
             accepted: outcome.accepted,
             event_ids: events.into_iter().map(|e| e.event_id).collect(),

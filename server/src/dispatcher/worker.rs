@@ -116,9 +116,10 @@ async fn record_loop(inner: Arc<Inner>, mut results: mpsc::UnboundedReceiver<Att
         let retries = buffer
             .iter()
             .any(|r| matches!(r.next, crate::store::NextState::Retry(_)));
-        if let Err(e) = inner.store.record(&buffer).await {
-            tracing::error!(error = ?e, count = buffer.len(), "recording attempts failed; \
-                            their deliveries will be retried when their lease expires");
+        match inner.store.record(&buffer).await {
+            Ok(_) => super::count_results(&buffer),
+            Err(e) => tracing::error!(error = ?e, count = buffer.len(), "recording attempts \
+                failed; their deliveries will be retried when their lease expires"),
         }
         buffer.clear();
         if retries {
