@@ -10,7 +10,8 @@ use async_trait::async_trait;
 use crate::domain::{
     assets::{AppInput, EsmeBindInput, NumberInput, ServiceInput},
     views::{
-        AppView, AssetKind, EsmeBindView, NumberView, ServiceView, WebhookFormOptions, WebhookView,
+        AppView, AssetKind, EsmeBindView, NumberView, ServiceView, TestEventView,
+        WebhookFormOptions, WebhookView,
     },
     webhook::WebhookInput,
     AppError,
@@ -88,6 +89,9 @@ pub trait ConsoleService: Send + Sync + 'static {
         code: Option<&str>,
         provider_error: Option<&str>,
     ) -> OAuthCallbackOutcome;
+    /// Sends a sample event of the webhook's first notification to that webhook only, and
+    /// reports the first attempt's outcome.
+    async fn send_test_event(&self, webhook_id: &str) -> Result<TestEventView, AppError>;
 }
 
 /// The service from the Leptos context (provided by the server for every request).

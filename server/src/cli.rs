@@ -93,6 +93,11 @@ pub struct GlobalArgs {
     /// Call Back URL (`<public-url>/oauth/callback`). Default: `http://<listen>`.
     #[arg(long, env = "PUBLIC_URL", value_parser = parse_public_url, global = true)]
     pub public_url: Option<String>,
+    /// Delays before each retry of a failed delivery, e.g. `30s,60s,120s`: their count is the
+    /// number of retries; `""` means no retries.
+    #[arg(long, env = "RETRY_SCHEDULE", default_value = crate::dispatcher::retry::DEFAULT_RETRY_SCHEDULE,
+          value_parser = parse_retry_schedule, global = true)]
+    pub retry_schedule: crate::dispatcher::RetrySchedule,
 
     /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
     #[arg(long, default_value = "info", global = true)]
@@ -141,6 +146,12 @@ fn parse_public_url(s: &str) -> Result<String, String> {
         return Err("give only scheme, host, port and path (no query, fragment or user)".into());
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// A comma-separated list of humantime delays (`""`: no retries).
+fn parse_retry_schedule(s: &str) -> Result<crate::dispatcher::RetrySchedule, String> {
+    s.parse()
+        .map_err(|e: crate::dispatcher::retry::RetryScheduleError| e.to_string())
 }
 
 /// How parsing ended when it did not produce a [`Cli`].
@@ -359,8 +370,35 @@ mod tests {
             "--request-timeout",
             "REQUEST_TIMEOUT",
             "10s",
+            "--retry-schedule",
+            "RETRY_SCHEDULE",
+            "60s,60s,60s",
         ] {
             assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
         }
+    }
+
+    #[test]
+    fn the_retry_schedule_defaults_to_three_retries_and_may_be_empty() {
+        assert_eq!(
+            ok(&[]).global.retry_schedule,
+            crate::dispatcher::RetrySchedule::default()
+        );
+        let none = ok(&["--retry-schedule", ""]).global.retry_schedule;
+        assert_eq!(none.retries(), 0);
+        let custom = ok(&["serve", "--retry-schedule", "30s,1m,2m"]);
+        assert_eq!(custom.global.retry_schedule.retries(), 3);
+    }
+
+    #[test]
+    fn a_bad_retry_schedule_is_a_one_line_usage_error() {
+        let ParseOutcome::Usage(line) = err(&["--retry-schedule", "30s,soon"]) else {
+            panic!("a usage error expected");
+        };
+        assert!(
+            line.contains("--retry-schedule") && line.contains("retry 2"),
+            "{line}"
+        );
+        assert!(!line.contains('\n'));
     }
 }

@@ -88,6 +88,10 @@ pub struct Config {
     pub request_timeout: Duration,
     /// `--public-url`, validated; `None`: `http://<bound address>`.
     pub public_url: Option<String>,
+    pub retry_schedule: crate::dispatcher::RetrySchedule,
+    /// Whether `serve` runs the background delivery workers. Always true from the command line;
+    /// tests turn it off and drive `Dispatcher::run_once` instead.
+    pub run_dispatcher: bool,
 }
 
 impl Config {
@@ -123,6 +127,8 @@ impl Config {
             demo_data: args.demo_data,
             request_timeout: args.request_timeout,
             public_url: args.public_url.clone(),
+            retry_schedule: args.retry_schedule.clone(),
+            run_dispatcher: true,
         })
     }
 }

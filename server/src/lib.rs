@@ -1,11 +1,12 @@
 //! webhooks-console, the server side: configuration, storage, authentication, the REST API,
-//! the web routes around the Leptos console, and (to come) the dispatcher.
+//! the web routes around the Leptos console, and the dispatcher.
 
 pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod console;
+pub mod dispatcher;
 pub mod outbound;
 pub mod rest;
 pub mod secrets;

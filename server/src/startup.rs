@@ -17,6 +17,7 @@ use crate::{
     auth::{password, session, setup::SetupToken, token},
     config::Config,
     console::{demo, Console},
+    dispatcher::{Dispatcher, DispatcherConfig},
     outbound::{ClientBuildError, OutboundClient, OutboundConfig},
     rest,
     secrets::{SecretBox, SecretError, SecretKey},
@@ -85,13 +86,23 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let console = Arc::new(Console::new(
+        let console = Console::new(
             store.clone(),
             secrets.clone(),
             outbound.clone(),
             format!("{}/oauth/callback", public_url.trim_end_matches('/')),
-        ));
+        );
+        // One registry of live authorizers serves the test calls and the deliveries, so an
+        // OAuth 2.0 token fetched by either is shared by both.
         let authorizers = console.authorizers();
+        let dispatcher = Dispatcher::new(
+            store.clone(),
+            outbound.clone(),
+            secrets.clone(),
+            authorizers.clone(),
+            DispatcherConfig::new(config.retry_schedule.clone(), config.request_timeout),
+        );
+        let console = Arc::new(console.with_dispatcher(dispatcher.clone()));
         if config.demo_data
             && demo::seed(&console)
                 .await
@@ -109,6 +120,7 @@ impl Application {
             outbound,
             console,
             authorizers,
+            dispatcher,
         };
         let router = router(state.clone());
         Ok(Application {
@@ -129,12 +141,25 @@ impl Application {
         self.state.store.clone()
     }
 
-    /// Serves until Ctrl-C / SIGTERM, then finishes the requests in flight.
+    /// The delivery engine (tests drive it with `run_once` when `run_dispatcher` is off).
+    pub fn dispatcher(&self) -> Dispatcher {
+        self.state.dispatcher.clone()
+    }
+
+    /// Serves (and, unless turned off, runs the delivery workers) until Ctrl-C / SIGTERM, then
+    /// finishes the requests and the deliveries in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
-        axum::serve(self.listener, self.router)
+        let dispatcher = self.state.dispatcher.clone();
+        let workers = self.state.config.run_dispatcher.then(|| dispatcher.spawn());
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        if let Some(workers) = workers {
+            dispatcher.shutdown();
+            let _ = workers.await;
+        }
+        served
     }
 }
 

@@ -11,6 +11,7 @@ use app::services::ConsoleService;
 use crate::{
     auth::setup::SetupToken,
     config::Config,
+    dispatcher::Dispatcher,
     outbound::{AuthorizerSource, OutboundClient},
     secrets::SecretBox,
     store::Store,
@@ -28,4 +29,5 @@ pub struct AppState {
     pub console: Arc<dyn ConsoleService>,
     /// The live authorizer of each stored authorization profile (test calls and deliveries).
     pub authorizers: Arc<dyn AuthorizerSource>,
+    pub dispatcher: Dispatcher,
 }

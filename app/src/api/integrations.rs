@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 use crate::domain::{
-    views::{WebhookFormOptions, WebhookView},
+    views::{TestEventView, WebhookFormOptions, WebhookView},
     webhook::WebhookInput,
     AppError,
 };
@@ -44,4 +44,11 @@ pub async fn save_webhook(
 pub async fn delete_webhook(id: String) -> Result<(), AppError> {
     super::context::require_user().await?;
     crate::services::console()?.delete_webhook(&id).await
+}
+
+/// "Send test event" on a saved webhook.
+#[server]
+pub async fn send_test_event(id: String) -> Result<TestEventView, AppError> {
+    super::context::require_user().await?;
+    crate::services::console()?.send_test_event(&id).await
 }

@@ -168,3 +168,16 @@ pub struct OAuthCallbackOutcome {
     pub ok: bool,
     pub message: String,
 }
+
+/// How "Send test event" went: the delivery it made and what the endpoint answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestEventView {
+    /// `None` when nothing was sent (see `message`).
+    pub delivery_id: Option<String>,
+    /// "pending", "delivered" or "failed".
+    pub status: String,
+    pub status_code: Option<u16>,
+    pub error_code: Option<String>,
+    /// One sentence for the person who clicked.
+    pub message: String,
+}

@@ -8,7 +8,8 @@ mod assets;
 mod authorizations;
 pub mod authorizers;
 pub mod demo;
-mod webhooks;
+mod test_event;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use app::{
     domain::{
         views::{
             AppView, AssetKind, AuthorizationView, EsmeBindView, NumberView, OAuthCallbackOutcome,
-            ServiceView, WebhookFormOptions, WebhookView,
+            ServiceView, TestEventView, WebhookFormOptions, WebhookView,
         },
         AppError,
     },
@@ -38,6 +39,8 @@ pub struct Console {
     /// The live authorizers of the stored profiles (shared with the dispatcher through
     /// `AppState::authorizers`).
     pub(crate) authorizers: Arc<authorizers::AuthorizerRegistry>,
+    /// Sends test events; absent in tools that have no delivery engine.
+    pub(crate) dispatcher: Option<crate::dispatcher::Dispatcher>,
 }
 
 impl Console {
@@ -57,12 +60,19 @@ impl Console {
             secrets,
             outbound,
             authorizers,
+            dispatcher: None,
         }
     }
 
-    /// The registry of live authorizers, for `AppState::authorizers`.
+    /// The registry of live authorizers, for `AppState::authorizers` and the dispatcher.
     pub fn authorizers(&self) -> Arc<authorizers::AuthorizerRegistry> {
         self.authorizers.clone()
+    }
+
+    /// The dispatcher "Send test event" uses.
+    pub fn with_dispatcher(mut self, dispatcher: crate::dispatcher::Dispatcher) -> Self {
+        self.dispatcher = Some(dispatcher);
+        self
     }
 }
 
@@ -206,5 +216,8 @@ impl ConsoleService for Console {
         provider_error: Option<&str>,
     ) -> OAuthCallbackOutcome {
         self.finish_authorization(state, code, provider_error).await
+    }
+    async fn send_test_event(&self, webhook_id: &str) -> Result<TestEventView, AppError> {
+        self.test_event(webhook_id).await
     }
 }

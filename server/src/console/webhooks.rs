@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// The associated data that binds a sealed hub secret to its column.
-pub(crate) const HUB_SECRET_AAD: &[u8] = b"webhooks.hub_secret";
+pub const HUB_SECRET_AAD: &[u8] = b"webhooks.hub_secret";
 
 fn view(r: WebhookRecord) -> WebhookView {
     WebhookView {

@@ -3,7 +3,9 @@
 
 pub mod assets;
 pub mod authorizations;
+pub mod deliveries;
 pub mod error;
+pub mod events;
 pub mod integrations;
 
 use axum::{middleware, Router};
@@ -16,8 +18,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .nest("/integrations", integrations::router())
         .nest("/authorizations", authorizations::router())
         .with_state(state.console.clone());
+    let delivery = Router::new()
+        .nest("/events", events::router())
+        .nest("/deliveries", deliveries::router())
+        .with_state(state.dispatcher.clone());
     Router::new()
         .merge(resources)
+        .merge(delivery)
         .fallback(|| async { error::ApiError::not_found("No such endpoint.") })
         .layer(middleware::from_fn_with_state(
             state.store.clone(),

@@ -5,12 +5,14 @@
 mod accounts;
 mod assets;
 mod authorizations;
+mod deliveries;
 pub mod sqlite;
 mod webhooks;
 
 pub use accounts::*;
 pub use assets::*;
 pub use authorizations::*;
+pub use deliveries::*;
 pub use webhooks::*;
 
 use std::sync::Arc;
@@ -48,12 +50,18 @@ pub trait Database: Send + Sync {
 
 /// Everything the server keeps, one sub-trait per area.
 pub trait Store:
-    Database + AccountStore + AssetStore + WebhookStore + AuthorizationStore + 'static
+    Database + AccountStore + AssetStore + WebhookStore + AuthorizationStore + DeliveryStore + 'static
 {
 }
 
-impl<T: Database + AccountStore + AssetStore + WebhookStore + AuthorizationStore + 'static> Store
-    for T
+impl<T> Store for T where
+    T: Database
+        + AccountStore
+        + AssetStore
+        + WebhookStore
+        + AuthorizationStore
+        + DeliveryStore
+        + 'static
 {
 }
 

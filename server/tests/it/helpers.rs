@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use reqwest::redirect::Policy;
-use webhooks_console::{cli, config::Config, startup::Application, store::Store};
+use webhooks_console::{
+    cli, config::Config, dispatcher::Dispatcher, startup::Application, store::Store,
+};
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "correct horse battery";
@@ -11,6 +13,8 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
+    /// The delivery engine; tests started with [`spawn_app_manual`] drive it with `run_once`.
+    pub dispatcher: Dispatcher,
     /// Keeps cookies, never follows redirects (tests look at them).
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -29,6 +33,16 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with these extra flags (database and listen address are set here).
 pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
+    spawn(flags, true).await
+}
+
+/// Like [`spawn_app_with`], without the background delivery workers: the test drives
+/// `app.dispatcher.run_once()` itself and never sleeps.
+pub async fn spawn_app_manual(flags: &[&str]) -> TestApp {
+    spawn(flags, false).await
+}
+
+async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("sqlite://{}", dir.path().join("data/test.db").display());
     let mut args = vec![
@@ -45,10 +59,12 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     }
     args.extend_from_slice(flags);
     let cli = cli::parse(args).expect("test flags parse");
-    let config = Config::from_args(&cli.global).expect("test config is valid");
+    let mut config = Config::from_args(&cli.global).expect("test config is valid");
+    config.run_dispatcher = run_dispatcher;
     let app = Application::build(config).await.expect("app starts");
     let base = format!("http://{}", app.addr());
     let store = app.store();
+    let dispatcher = app.dispatcher();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -58,6 +74,7 @@ pub async fn spawn_app_with(flags: &[&str]) -> TestApp {
     TestApp {
         base,
         store,
+        dispatcher,
         client,
         _dir: dir,
     }

@@ -1,7 +1,8 @@
 //! Test peers for the webhook test call, all on 127.0.0.1 (never any other address):
 //! - [`Receiver`]: an in-process HTTPS server whose certificate (for `localhost` and `127.0.0.1`)
-//!   is signed by a throwaway test CA ([`TestCa`]); answers are configured per path, and every
-//!   request is recorded (method, path, headers), as is every accepted connection;
+//!   is signed by a throwaway test CA ([`TestCa`]); answers are configured per path (for POSTs:
+//!   a sequence of statuses, a body, a delay), and every request is recorded (method, path,
+//!   headers, body bytes), as is every accepted connection;
 //! - [`HangServer`]: accepts connections and never says a word (not even TLS);
 //! - [`refused_port`]: a port nothing listens on (bound, then released).
 
@@ -10,6 +11,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::BodyExt as _;
 
 use hyper::{body::Incoming, service::service_fn, Request, Response};
 use hyper_util::rt::TokioIo;
@@ -72,13 +76,36 @@ pub struct Seen {
     pub path: String,
     /// Header names in lower case.
     pub headers: Vec<(String, String)>,
+    /// The exact body bytes received.
+    pub body: Vec<u8>,
 }
 
-/// What the receiver answers on one path: a status and, for redirects, a `Location`.
+impl Seen {
+    /// The first value of a header (name in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the receiver answers on one path: a status and, for redirects, a `Location`; POSTs
+/// may get their own statuses (the n-th POST the n-th, the last one repeated), body and delay,
+/// while HEAD (the test call on save) keeps `status`.
 #[derive(Debug, Clone)]
 struct Answer {
     status: u16,
     location: Option<String>,
+    post: Option<PostAnswer>,
+}
+
+#[derive(Debug, Clone)]
+struct PostAnswer {
+    statuses: Vec<u16>,
+    body: String,
+    delay: Duration,
+    count: Arc<AtomicUsize>,
 }
 
 /// An HTTPS server on 127.0.0.1 that answers by path (404 where nothing is configured).
@@ -98,6 +125,7 @@ impl Answers {
         let answer = Answer {
             status,
             location: None,
+            post: None,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -107,6 +135,36 @@ impl Answers {
         let answer = Answer {
             status,
             location: Some(location.to_owned()),
+            post: None,
+        };
+        self.0.insert(path.to_owned(), answer);
+        self
+    }
+
+    /// HEAD answers 200 (so a webhook on this path saves); the n-th POST gets `statuses[n]`
+    /// (the last one repeated) with `body`.
+    pub fn posts(self, path: &str, statuses: &[u16], body: &str) -> Self {
+        self.posts_after(path, statuses, body, Duration::ZERO)
+    }
+
+    /// Like [`Answers::posts`], each POST answered only after `delay`.
+    pub fn posts_after(
+        mut self,
+        path: &str,
+        statuses: &[u16],
+        body: &str,
+        delay: Duration,
+    ) -> Self {
+        let post = PostAnswer {
+            statuses: statuses.to_vec(),
+            body: body.to_owned(),
+            delay,
+            count: Arc::new(AtomicUsize::new(0)),
+        };
+        let answer = Answer {
+            status: 200,
+            location: None,
+            post: Some(post),
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -144,8 +202,11 @@ impl Receiver {
                         return; // e.g. the client did not trust our certificate
                     };
                     let service = service_fn(move |req| {
-                        let response = answer(&req, &log, &answers);
-                        async move { Ok::<_, std::convert::Infallible>(response) }
+                        let (log, answers) = (log.clone(), answers.clone());
+                        async move {
+                            let response = answer(req, &log, &answers).await;
+                            Ok::<_, std::convert::Infallible>(response)
+                        }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(tls), service)
@@ -187,8 +248,8 @@ impl Drop for Receiver {
     }
 }
 
-fn answer(
-    req: &Request<Incoming>,
+async fn answer(
+    req: Request<Incoming>,
     log: &Mutex<Vec<Seen>>,
     answers: &HashMap<String, Answer>,
 ) -> Response<String> {
@@ -201,20 +262,42 @@ fn answer(
             (k.as_str().to_owned(), value)
         })
         .collect();
-    log.lock().expect("seen lock").push(Seen {
-        method: req.method().to_string(),
-        path: path.clone(),
-        headers,
-    });
+    let method = req.method().to_string();
+    let body = match req.into_body().collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    };
     let configured = answers.get(&path).cloned().unwrap_or(Answer {
         status: 404,
         location: None,
+        post: None,
     });
-    let mut builder = Response::builder().status(configured.status);
+    log.lock().expect("seen lock").push(Seen {
+        method: method.clone(),
+        path: path.clone(),
+        headers,
+        body,
+    });
+    // Recorded on arrival, answered after the delay: like a receiver that acts on a request
+    // and is slow to answer (a sender that gives up may then send it again).
+    if let Some(post) = configured.post.as_ref().filter(|_| method == "POST") {
+        if !post.delay.is_zero() {
+            tokio::time::sleep(post.delay).await;
+        }
+    }
+    let (status, text) = match configured.post.as_ref().filter(|_| method == "POST") {
+        Some(post) => {
+            let n = post.count.fetch_add(1, Ordering::SeqCst);
+            let status = post.statuses[n.min(post.statuses.len() - 1)];
+            (status, post.body.clone())
+        }
+        None => (configured.status, String::new()),
+    };
+    let mut builder = Response::builder().status(status);
     if let Some(location) = configured.location {
         builder = builder.header(hyper::header::LOCATION, location);
     }
-    builder.body(String::new()).expect("valid response")
+    builder.body(text).expect("valid response")
 }
 
 /// Accepts TCP connections on 127.0.0.1 and holds them open without a byte of answer.

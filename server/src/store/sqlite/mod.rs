@@ -1,10 +1,12 @@
 //! The SQLite implementation of [`Store`]: one file, WAL mode (readers never block the
 //! writer), a busy timeout so concurrent writers wait instead of failing, foreign keys on.
-//! One file per area: `accounts`, `assets`, `webhooks`.
+//! One file per area: `accounts`, `assets`, `webhooks`, `deliveries` (+ `delivery_log`).
 
 mod accounts;
 mod assets;
 mod authorizations;
+mod deliveries;
+mod delivery_log;
 mod webhooks;
 
 use std::{path::Path, str::FromStr as _, time::Duration};

@@ -189,13 +189,31 @@ impl WebhookStore for SqliteStore {
         self.get_webhook(id).await
     }
 
+    /// Deletes the webhook and, in the same transaction, ends its pending deliveries as failed
+    /// (`webhook_deleted`). Their lease is dropped too, so a worker still sending one cannot
+    /// record it afterwards. The log itself stays (no foreign key from deliveries).
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db)?;
         let done = sqlx::query("DELETE FROM webhooks WHERE id = ?1")
             .bind(id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db)?;
-        Ok(done.rows_affected() > 0)
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "UPDATE deliveries SET status = 'failed', last_error_code = 'webhook_deleted',
+                lease_token = NULL, lease_until = NULL, updated_at = ?2
+             WHERE webhook_id = ?1 AND status = 'pending'",
+        )
+        .bind(id)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        Ok(true)
     }
 }
 

@@ -4,7 +4,7 @@
 use serde_json::Value;
 use webhooks_console::auth::api_key;
 
-use crate::helpers::{spawn_app_with, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{spawn_app_manual, spawn_app_with, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 /// One answer of the API: status, JSON body (`Null` when empty) and the raw text.
 pub struct Answer {
@@ -45,6 +45,15 @@ impl Api {
 
     /// Like [`Api::spawn_with`], in a folder prepared beforehand (e.g. holding a CA file).
     pub async fn spawn_in(dir: tempfile::TempDir, extra: &[&str]) -> Api {
+        Self::spawn_in_mode(dir, extra, true).await
+    }
+
+    /// Like [`Api::spawn_in`] without the background delivery workers (tests call `run_once`).
+    pub async fn spawn_manual_in(dir: tempfile::TempDir, extra: &[&str]) -> Api {
+        Self::spawn_in_mode(dir, extra, false).await
+    }
+
+    async fn spawn_in_mode(dir: tempfile::TempDir, extra: &[&str], workers: bool) -> Api {
         let key_file = dir.path().join("secret.key").display().to_string();
         let mut flags = vec![
             "--admin-email",
@@ -55,7 +64,11 @@ impl Api {
             &key_file,
         ];
         flags.extend_from_slice(extra);
-        let app = spawn_app_with(&flags).await;
+        let app = if workers {
+            spawn_app_with(&flags).await
+        } else {
+            spawn_app_manual(&flags).await
+        };
         let (key, _) = api_key::create(app.store.as_ref(), "rest tests")
             .await
             .expect("API key");

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::state::{entity_value, facts_for, FormState};
+use super::test_event::TestEventButton;
 use crate::{
     api::integrations::{get_webhook, load_webhook_form_options, SaveWebhook},
     components::{notification_matrix::NotificationMatrix, page_header::PageHeader},
@@ -36,7 +37,13 @@ pub fn WebhookFormPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match (options.await, existing.await) {
-                    (Ok(options), Ok(existing)) => view! { <WebhookForm options existing /> }.into_any(),
+                    (Ok(options), Ok(existing)) => {
+                        let saved_id = existing.as_ref().map(|w| w.id.clone());
+                        // Erased one by one: the form's full view type is too deep to nest.
+                        let form = view! { <WebhookForm options existing /> }.into_any();
+                        let test = saved_id.map(|id| view! { <TestEventButton id /> }.into_any());
+                        view! { {form} {test} }.into_any()
+                    }
                     (Err(e), _) | (_, Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}

@@ -1,0 +1,189 @@
+//! The phases of a delivery around the store: claim a batch with a lease, prepare each webhook
+//! of the batch once (URL, opened hub secret, authorizer), work on each delivery (send with no
+//! transaction open), and turn what happened into a fenced [`AttemptResult`].
+//!
+//! Guarantees: no database transaction is open while a request is in flight; webhook settings
+//! are read once per batch, and each authorization profile is resolved once per batch; a
+//! deleted or disabled webhook ends its delivery as failed with a stable code and no request.
+
+use std::{collections::HashMap, sync::Arc};
+
+use reqwest::Url;
+
+use super::{
+    outcome::{self, Before, Verdict},
+    send::{self, Sent},
+    signing::HubAlgorithm,
+    Inner,
+};
+use crate::console::webhooks::HUB_SECRET_AAD;
+use crate::outbound::{Authorizer, ErrorCode, NoAuth, OutboundError};
+use crate::secrets::Secret;
+use crate::store::{
+    AttemptLog, AttemptResult, ClaimedBatch, ClaimedDelivery, Millis, NextState, Trigger,
+    WebhookTarget,
+};
+
+/// How a batch's webhook will be sent to.
+pub(super) enum Target {
+    Ready {
+        url: Url,
+        signer: Option<(HubAlgorithm, Secret)>,
+        authorizer: Arc<dyn Authorizer>,
+    },
+    /// No request: the delivery ends as failed with this code.
+    End(&'static str),
+    /// No request can be made now (e.g. the authorization cannot be applied): an attempt that
+    /// failed with this code and message.
+    Broken(ErrorCode, String),
+}
+
+/// Prepares every webhook of `batch` once.
+pub(super) async fn prepare(inner: &Inner, batch: &ClaimedBatch) -> HashMap<i64, Arc<Target>> {
+    let mut auths: HashMap<i64, Result<Arc<dyn Authorizer>, (ErrorCode, String)>> = HashMap::new();
+    let mut targets = HashMap::new();
+    for d in &batch.deliveries {
+        if targets.contains_key(&d.webhook_id) {
+            continue;
+        }
+        let target = match batch.webhooks.get(&d.webhook_id) {
+            None => Target::End(outcome::WEBHOOK_DELETED),
+            Some(w) if !w.enabled => Target::End(outcome::WEBHOOK_DISABLED),
+            Some(w) => ready(inner, w, &mut auths).await,
+        };
+        targets.insert(d.webhook_id, Arc::new(target));
+    }
+    targets
+}
+
+async fn ready(
+    inner: &Inner,
+    w: &WebhookTarget,
+    auths: &mut HashMap<i64, Result<Arc<dyn Authorizer>, (ErrorCode, String)>>,
+) -> Target {
+    let url = match Url::parse(&w.url) {
+        Ok(url) => url,
+        Err(e) => return Target::Broken(ErrorCode::Other, format!("the URL is not valid: {e}")),
+    };
+    let signer = match (&w.hub_algorithm, &w.hub_secret_enc) {
+        (Some(alg), Some(sealed)) => {
+            let Some(alg) = HubAlgorithm::parse(alg) else {
+                return Target::Broken(ErrorCode::Other, format!("unknown hub algorithm {alg}"));
+            };
+            match inner.secrets.open(sealed, HUB_SECRET_AAD) {
+                Ok(secret) => Some((alg, secret)),
+                // Why not logged with the cause: it is about key material.
+                Err(_) => {
+                    return Target::Broken(
+                        ErrorCode::Other,
+                        "the hub secret cannot be read with the current secret key".into(),
+                    )
+                }
+            }
+        }
+        _ => None,
+    };
+    let authorizer = match w.authorization_id {
+        None => Arc::new(NoAuth) as Arc<dyn Authorizer>,
+        Some(id) => {
+            if !auths.contains_key(&id) {
+                let found = inner
+                    .authorizers
+                    .authorizer(id)
+                    .await
+                    .map_err(|e| (e.code(), e.message().to_owned()));
+                auths.insert(id, found);
+            }
+            match &auths[&id] {
+                Ok(a) => a.clone(),
+                Err((code, message)) => return Target::Broken(*code, message.clone()),
+            }
+        }
+    };
+    Target::Ready {
+        url,
+        signer,
+        authorizer,
+    }
+}
+
+/// Works on one claimed delivery: sends it (or not) and judges the result. `now` is the time
+/// the schedule counts from (tests pass their own).
+pub(super) async fn work(
+    inner: &Inner,
+    lease_token: i64,
+    d: ClaimedDelivery,
+    target: &Target,
+    trigger: Trigger,
+    now: Millis,
+) -> AttemptResult {
+    let before = Before {
+        status: d.status,
+        scheduled_count: d.scheduled_count,
+    };
+    let result = |next, status: Option<u16>, error: Option<String>, attempt| AttemptResult {
+        delivery_id: d.id,
+        lease_token,
+        next,
+        scheduled: trigger == Trigger::Scheduled,
+        last_status_code: status,
+        last_error_code: error,
+        attempt,
+    };
+    let sent = match target {
+        Target::End(code) => return result(NextState::Failed, None, Some((*code).into()), None),
+        Target::Broken(code, message) => Sent {
+            at: crate::store::now_millis(),
+            duration_ms: 0,
+            result: Err(OutboundError::new(*code, message.clone())),
+        },
+        Target::Ready {
+            url,
+            signer,
+            authorizer,
+        } => match send::build_request(url, &d.event_id, d.body.clone(), signer.as_ref()) {
+            Ok(request) => send::send(&inner.client, authorizer.as_ref(), request).await,
+            Err(e) => Sent {
+                at: crate::store::now_millis(),
+                duration_ms: 0,
+                result: Err(e),
+            },
+        },
+    };
+    let (verdict, status, error, log) = judge(sent, trigger);
+    let next = outcome::next_state(verdict, trigger, before, &inner.config.schedule, now);
+    result(next, status, error, Some(log))
+}
+
+/// The verdict, the last status / error code, and the attempt's log row.
+fn judge(sent: Sent, trigger: Trigger) -> (Verdict, Option<u16>, Option<String>, AttemptLog) {
+    let mut log = AttemptLog {
+        at: sent.at,
+        duration_ms: sent.duration_ms,
+        status_code: None,
+        error_code: None,
+        error_message: None,
+        response_headers: "{}".into(),
+        response_body: String::new(),
+        trigger,
+    };
+    match sent.result {
+        Ok(answer) => {
+            log.status_code = Some(answer.status);
+            log.response_headers = answer.headers_json;
+            log.response_body = answer.body;
+            (
+                outcome::for_status(answer.status),
+                Some(answer.status),
+                None,
+                log,
+            )
+        }
+        Err(e) => {
+            let code = e.code().as_str().to_owned();
+            log.error_code = Some(code.clone());
+            log.error_message = Some(e.message().to_owned());
+            (outcome::for_error(e.code()), None, Some(code), log)
+        }
+    }
+}

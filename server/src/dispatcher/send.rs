@@ -1,0 +1,159 @@
+//! One delivery request: built from the stored bytes, handed to the webhook's [`Authorizer`],
+//! and its answer reduced to what the attempt log keeps.
+//!
+//! Guarantees: the body sent is the stored `Bytes` (signed as is, never re-serialised); the
+//! request is `POST` with `Content-Type: application/json`, `x-wx-gtrid` and, with a hub secret,
+//! `x-hub-signature`; everything goes through the one [`OutboundClient`] (timeout, no redirects,
+//! SSRF guard, user agent); at most [`LOG_BODY_LIMIT`] bytes of the answer are read.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use reqwest::{
+    header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE},
+    Method, Url,
+};
+
+use super::signing::{self, HubAlgorithm};
+use crate::outbound::{
+    Authorizer, ErrorCode, OutboundClient, OutboundError, OutboundRequest, LOG_BODY_LIMIT,
+};
+use crate::secrets::Secret;
+use crate::store::{now_millis, Millis};
+
+/// The per-event global id header.
+pub const GTRID_HEADER: &str = "x-wx-gtrid";
+
+/// What the receiver answered.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    /// A JSON object of the response headers (repeated names joined with ", ").
+    pub headers_json: String,
+    /// The first 4 KiB of the body, as text.
+    pub body: String,
+}
+
+/// One attempt's result: when, how long, and the answer or the failure.
+#[derive(Debug)]
+pub struct Sent {
+    pub at: Millis,
+    pub duration_ms: i64,
+    pub result: Result<Answer, OutboundError>,
+}
+
+/// The POST for one delivery. `signer` is the webhook's algorithm and opened secret.
+pub fn build_request(
+    url: &Url,
+    gtrid: &str,
+    body: Bytes,
+    signer: Option<&(HubAlgorithm, Secret)>,
+) -> Result<OutboundRequest, OutboundError> {
+    let mut headers = HeaderMap::with_capacity(3);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let gtrid = HeaderValue::from_str(gtrid).map_err(|_| {
+        OutboundError::new(ErrorCode::Other, "the event id cannot be sent as a header")
+    })?;
+    headers.insert(HeaderName::from_static(GTRID_HEADER), gtrid);
+    if let Some((algorithm, secret)) = signer {
+        let value = signing::signature(*algorithm, secret.expose(), &body);
+        headers.insert(
+            HeaderName::from_static(signing::HEADER),
+            HeaderValue::from_str(&value).expect("hex is a valid header value"),
+        );
+    }
+    Ok(OutboundRequest {
+        method: Method::POST,
+        url: url.clone(),
+        headers,
+        body,
+    })
+}
+
+/// Sends `request` with `authorizer` and reads the capped answer.
+pub async fn send(
+    client: &OutboundClient,
+    authorizer: &dyn Authorizer,
+    request: OutboundRequest,
+) -> Sent {
+    let at = now_millis();
+    let started = Instant::now();
+    let result = exchange(client, authorizer, request).await;
+    Sent {
+        at,
+        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        result,
+    }
+}
+
+async fn exchange(
+    client: &OutboundClient,
+    authorizer: &dyn Authorizer,
+    request: OutboundRequest,
+) -> Result<Answer, OutboundError> {
+    let response = authorizer.send(client, request).await?;
+    let status = response.status().as_u16();
+    let headers_json = headers_json(response.headers());
+    // Why a body error is not the attempt's outcome: the status already decided it; the log
+    // just keeps less of the body.
+    let body = match client.read_body_capped(response, LOG_BODY_LIMIT).await {
+        Ok(capped) => String::from_utf8_lossy(&capped.bytes).into_owned(),
+        Err(e) => format!("(the body could not be read: {e})"),
+    };
+    Ok(Answer {
+        status,
+        headers_json,
+        body,
+    })
+}
+
+fn headers_json(headers: &HeaderMap) -> String {
+    let mut map = serde_json::Map::new();
+    for (name, value) in headers {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        match map.get_mut(name.as_str()) {
+            Some(serde_json::Value::String(existing)) => {
+                existing.push_str(", ");
+                existing.push_str(&value);
+            }
+            _ => {
+                map.insert(name.as_str().to_owned(), serde_json::Value::String(value));
+            }
+        }
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_carries_the_exact_body_and_the_contract_headers() {
+        let url = Url::parse("https://example.com/hook").unwrap();
+        let body = Bytes::from_static(b"{\"a\":1,\"b\":\"\xc3\xa9\"}");
+        let signer = (HubAlgorithm::Sha256, Secret::new("k"));
+        let req = build_request(&url, "evt-1", body.clone(), Some(&signer)).unwrap();
+        assert_eq!(req.method, Method::POST);
+        assert_eq!(req.body, body);
+        assert_eq!(req.headers["content-type"], "application/json");
+        assert_eq!(req.headers["x-wx-gtrid"], "evt-1");
+        let sig = req.headers["x-hub-signature"].to_str().unwrap();
+        assert_eq!(sig, signing::signature(HubAlgorithm::Sha256, "k", &body));
+        let unsigned = build_request(&url, "evt-1", body, None).unwrap();
+        assert!(!unsigned.headers.contains_key("x-hub-signature"));
+    }
+
+    #[test]
+    fn repeated_response_headers_are_joined_in_one_json_object() {
+        let mut h = HeaderMap::new();
+        h.append("x-a", HeaderValue::from_static("1"));
+        h.append("x-a", HeaderValue::from_static("2"));
+        h.append("content-type", HeaderValue::from_static("text/plain"));
+        let v: serde_json::Value = serde_json::from_str(&headers_json(&h)).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"x-a": "1, 2", "content-type": "text/plain"})
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! Events, their deliveries and the attempt log: the durable queue of the dispatcher.
+//!
+//! Guarantees every implementation keeps:
+//! - [`DeliveryStore::ingest`] writes the events, their payloads and every routed delivery in one
+//!   transaction: after it returns, a crash cannot lose them; if it fails, nothing was written;
+//! - a claim leases deliveries (random token, expiry) in one short transaction; while leased a
+//!   delivery is not due, and it is due again exactly when its lease expires (crash recovery);
+//! - [`DeliveryStore::record`] applies a result only if the delivery still holds the lease it
+//!   was claimed with (a stale worker's result is dropped), and appends the attempt in the same
+//!   transaction as the new delivery state.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+use super::{EntityId, Millis, StoreError};
+
+/// One event to store, validated.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Given by the caller or generated; unique; sent as `x-wx-gtrid`.
+    pub event_id: String,
+    pub channel: String,
+    pub event: String,
+    pub entity: EntityId,
+    /// The exact bytes stored, signed and sent.
+    pub payload: Bytes,
+}
+
+/// A lease on deliveries: whoever holds `token` may record their results until `until`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    pub token: i64,
+    pub until: Millis,
+}
+
+/// How [`DeliveryStore::ingest`] routes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestOptions {
+    /// Route to this webhook only (the "Send test event" action); `None` = every match.
+    pub only_webhook: Option<i64>,
+    /// Create the deliveries already leased (their first attempt is made at once by the caller).
+    pub lease: Option<Lease>,
+}
+
+/// What an ingest stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOutcome {
+    /// New events stored.
+    pub accepted: usize,
+    /// Events whose `event_id` was stored before (or repeated in the same request): skipped.
+    pub duplicates: usize,
+    /// Ids of the deliveries created.
+    pub delivery_ids: Vec<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryStatus {
+    Pending,
+    Delivered,
+    Failed,
+}
+
+impl DeliveryStatus {
+    pub const ALL: [DeliveryStatus; 3] = [Self::Pending, Self::Delivered, Self::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Delivered => "delivered",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// Why an attempt was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Scheduled,
+    Manual,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::Scheduled => "scheduled",
+            Trigger::Manual => "manual",
+        }
+    }
+}
+
+/// Where a webhook's requests go, as read at send time.
+#[derive(Clone)]
+pub struct WebhookTarget {
+    pub id: i64,
+    pub url: String,
+    pub hub_algorithm: Option<String>,
+    /// Sealed; opened by the dispatcher just before signing.
+    pub hub_secret_enc: Option<String>,
+    pub authorization_id: Option<i64>,
+    pub enabled: bool,
+}
+
+impl std::fmt::Debug for WebhookTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookTarget")
+            .field("id", &self.id)
+            .field("hub_algorithm", &self.hub_algorithm)
+            .field("enabled", &self.enabled)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One claimed delivery with what its request needs.
+#[derive(Debug, Clone)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    /// The event's global id (`x-wx-gtrid`).
+    pub event_id: String,
+    pub body: Bytes,
+    pub status: DeliveryStatus,
+    /// Scheduled attempts made before this one.
+    pub scheduled_count: i64,
+}
+
+/// A claimed batch: the deliveries, and the webhooks they go to (absent = deleted).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimedBatch {
+    pub lease: Option<Lease>,
+    pub deliveries: Vec<ClaimedDelivery>,
+    pub webhooks: HashMap<i64, WebhookTarget>,
+}
+
+/// Which deliveries a claim takes.
+#[derive(Debug, Clone, Copy)]
+pub enum ClaimWhat {
+    /// Up to `limit` pending deliveries due at `now`, oldest due first.
+    Due { now: Millis, limit: usize },
+    /// This delivery, whatever its state or lease (a manual resend takes it over).
+    Delivery(i64),
+    /// The deliveries created already leased with this lease (see [`IngestOptions::lease`]).
+    Leased,
+}
+
+/// The logged part of an attempt (absent when no request was made).
+#[derive(Debug, Clone)]
+pub struct AttemptLog {
+    pub at: Millis,
+    pub duration_ms: i64,
+    pub status_code: Option<u16>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// A JSON object, as text.
+    pub response_headers: String,
+    pub response_body: String,
+    pub trigger: Trigger,
+}
+
+/// A delivery's state after an attempt (or an ending without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextState {
+    Delivered,
+    Failed,
+    /// Pending again, due at this time.
+    Retry(Millis),
+}
+
+/// The result of working on one claimed delivery.
+#[derive(Debug, Clone)]
+pub struct AttemptResult {
+    pub delivery_id: i64,
+    pub lease_token: i64,
+    pub next: NextState,
+    /// Counts toward the retry schedule.
+    pub scheduled: bool,
+    pub last_status_code: Option<u16>,
+    pub last_error_code: Option<String>,
+    pub attempt: Option<AttemptLog>,
+}
+
+/// Filters of the delivery list (all optional; `limit` is applied as given).
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryFilter {
+    pub webhook_id: Option<i64>,
+    pub status: Option<DeliveryStatus>,
+    pub channel: Option<String>,
+    pub from: Option<Millis>,
+    pub to: Option<Millis>,
+    /// Only deliveries with a smaller id (the next page).
+    pub before: Option<i64>,
+    pub limit: i64,
+}
+
+/// A delivery as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub id: i64,
+    pub event_id: String,
+    pub channel: String,
+    pub event: String,
+    pub webhook_id: i64,
+    pub webhook_name: String,
+    pub status: DeliveryStatus,
+    pub attempt_count: i64,
+    pub next_attempt_at: Option<Millis>,
+    pub last_status_code: Option<i64>,
+    pub last_error_code: Option<String>,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+/// One stored attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRecord {
+    pub at: Millis,
+    pub duration_ms: i64,
+    pub status_code: Option<i64>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub response_headers: String,
+    pub response_body: String,
+    pub trigger: String,
+}
+
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
+    /// Stores new events (skipping known `event_id`s), their payloads and one delivery per
+    /// matching enabled webhook, in one transaction.
+    async fn ingest(
+        &self,
+        events: &[NewEvent],
+        options: IngestOptions,
+    ) -> Result<IngestOutcome, StoreError>;
+
+    /// Leases deliveries (see [`ClaimWhat`]) and reads what their requests need.
+    async fn claim(&self, what: ClaimWhat, lease: Lease) -> Result<ClaimedBatch, StoreError>;
+
+    /// Applies results still fenced by their lease, with their attempts, in one transaction.
+    /// Returns how many were applied.
+    async fn record(&self, results: &[AttemptResult]) -> Result<usize, StoreError>;
+
+    /// When the next pending delivery is due, if any.
+    async fn next_due(&self) -> Result<Option<Millis>, StoreError>;
+
+    /// Newest first.
+    async fn list_deliveries(
+        &self,
+        filter: &DeliveryFilter,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
+
+    /// A delivery and its attempts, oldest first.
+    async fn get_delivery(
+        &self,
+        id: i64,
+    ) -> Result<Option<(DeliveryRecord, Vec<AttemptRecord>)>, StoreError>;
+}

@@ -1,0 +1,203 @@
+//! Crash safety, with the real binary: thousands of events accepted over the API, the process
+//! killed with SIGKILL while deliveries are in flight, restarted on the same database; every
+//! accepted event must reach the receiver at least once. Prints the figures (events, lost,
+//! duplicates) for the record.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::receiver::{Answers, Receiver, TestCa};
+
+const BIN: &str = env!("CARGO_BIN_EXE_webhooks-console");
+const EVENTS: usize = 3_000;
+const BATCH: usize = 250;
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+async fn free_port() -> u16 {
+    crate::receiver::refused_port().await
+}
+
+fn common_args(dir: &Path, ca_file: &Path) -> Vec<String> {
+    let db = format!("sqlite://{}", dir.join("data/crash.db").display());
+    [
+        "--database-url",
+        &db,
+        "--secret-key-file",
+        &dir.join("secret.key").display().to_string(),
+        "--extra-ca-file",
+        &ca_file.display().to_string(),
+        "--allow-private-destinations",
+        "--request-timeout",
+        "1s",
+        "--retry-schedule",
+        "0s,0s,0s",
+        "--log",
+        "warn",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+async fn start(dir: &Path, ca_file: &Path, run: usize) -> Server {
+    let port = free_port().await;
+    let log = std::fs::File::create(dir.join(format!("server-{run}.log"))).unwrap();
+    let child = Command::new(BIN)
+        .arg("serve")
+        .args(common_args(dir, ca_file))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--admin-email",
+            "admin@example.com",
+            "--admin-password",
+            "correct horse battery",
+        ])
+        .env_clear()
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("the binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reqwest::get(format!("{base}/healthz")).await.is_err() {
+        assert!(Instant::now() < deadline, "the server did not come up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Server { child, base }
+}
+
+fn api_key(dir: &Path, ca_file: &Path) -> String {
+    let out = Command::new(BIN)
+        .args(["api-key", "create", "--name", "crash test"])
+        .args(common_args(dir, ca_file))
+        .env_clear()
+        .output()
+        .expect("api-key create runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+async fn call(key: &str, method: reqwest::Method, url: String, body: Option<Value>) -> Value {
+    let client = reqwest::Client::new();
+    let mut req = client.request(method, url).bearer_auth(key);
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    let res = req.send().await.expect("the API answers");
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    assert!(status.is_success(), "{status}: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// How many times each event id reached the receiver.
+fn received(receiver: &Receiver) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for seen in receiver.seen().into_iter().filter(|s| s.method == "POST") {
+        if let Some(id) = seen.header("x-wx-gtrid") {
+            *counts.entry(id.to_owned()).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_process_loses_no_accepted_event() {
+    let ca = TestCa::new();
+    // Slow answers keep many deliveries in flight when the kill comes.
+    let answers = Answers::default().posts_after("/hook", &[200], "ok", Duration::from_millis(40));
+    let receiver = Receiver::start(&ca, answers).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = ca.write_pem(dir.path());
+    let key = api_key(dir.path(), &ca_file);
+
+    let mut server = start(dir.path(), &ca_file, 1).await;
+    let base = server.base.clone();
+    let svc = call(
+        &key,
+        reqwest::Method::POST,
+        format!("{base}/api/v1/services"),
+        Some(json!({"name": "Crash"})),
+    )
+    .await;
+    let hook = json!({"name": "Crash hook", "entity": {"kind": "service", "id": svc["id"]},
+        "url": receiver.url("/hook"), "notifications": [{"channel": "SMS", "event": "Delivered"}]});
+    call(
+        &key,
+        reqwest::Method::POST,
+        format!("{base}/api/v1/integrations"),
+        Some(hook),
+    )
+    .await;
+    let mut sent = Vec::with_capacity(EVENTS);
+    for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(BATCH) {
+        let events: Vec<Value> = chunk
+            .iter()
+            .map(|i| {
+                json!({"channel": "SMS", "event": "Delivered", "service_id": svc["id"],
+                             "event_id": format!("crash-{i}"), "payload": {"i": i}})
+            })
+            .collect();
+        let res = call(
+            &key,
+            reqwest::Method::POST,
+            format!("{base}/api/v1/events"),
+            Some(json!(events)),
+        )
+        .await;
+        assert_eq!(res["deliveries"], chunk.len());
+        sent.extend(chunk.iter().map(|i| format!("crash-{i}")));
+    }
+    // Kill mid-flight: some delivered, most not.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while received(&receiver).len() < EVENTS / 10 {
+        assert!(Instant::now() < deadline, "no delivery started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.child.kill().expect("SIGKILL");
+    server.child.wait().unwrap();
+    let at_kill = received(&receiver).len();
+
+    let mut server = start(dir.path(), &ca_file, 2).await;
+    let pending = format!("{}/api/v1/deliveries?status=pending&limit=1", server.base);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = call(&key, reqwest::Method::GET, pending.clone(), None).await;
+        if left.as_array().is_some_and(|a| a.is_empty()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "deliveries still pending after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let counts = received(&receiver);
+    let lost: Vec<&String> = sent.iter().filter(|id| !counts.contains_key(*id)).collect();
+    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    eprintln!(
+        "crash test: events {EVENTS}, received before the kill {at_kill}, lost {}, duplicates {duplicates}",
+        lost.len()
+    );
+    assert!(
+        lost.is_empty(),
+        "lost {} events, e.g. {:?}",
+        lost.len(),
+        &lost[..lost.len().min(5)]
+    );
+}
