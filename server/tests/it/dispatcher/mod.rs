@@ -4,6 +4,7 @@
 //! (the schedule, resend, test event), `ingest` (validation, idempotence, all-or-nothing, 413),
 //! `log` (filters, deleting a webhook).
 
+mod authorized;
 mod delivery;
 mod ingest;
 mod log;
