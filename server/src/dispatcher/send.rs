@@ -108,20 +108,37 @@ async fn exchange(
 }
 
 fn headers_json(headers: &HeaderMap) -> String {
-    let mut map = serde_json::Map::new();
-    for (name, value) in headers {
-        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        match map.get_mut(name.as_str()) {
-            Some(serde_json::Value::String(existing)) => {
-                existing.push_str(", ");
-                existing.push_str(&value);
-            }
-            _ => {
-                map.insert(name.as_str().to_owned(), serde_json::Value::String(value));
-            }
+    // Why written by hand and not through a `serde_json::Map`: this runs once per attempt, and
+    // the map costs an owned key and value per header. The output is the same object: names in
+    // sorted order (as the map kept them), repeated names joined with ", ", values escaped by
+    // serde_json.
+    let mut names: Vec<&HeaderName> = headers.keys().collect();
+    names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+    let mut out = Vec::with_capacity(64 * names.len() + 2);
+    out.push(b'{');
+    for (i, name) in names.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
+        push_json_str(&mut out, name.as_str());
+        out.push(b':');
+        let mut values = headers.get_all(name).iter();
+        let first = values.next().map(|v| String::from_utf8_lossy(v.as_bytes()));
+        let mut joined = first.unwrap_or_default();
+        for more in values {
+            let joined = joined.to_mut();
+            joined.push_str(", ");
+            joined.push_str(&String::from_utf8_lossy(more.as_bytes()));
+        }
+        push_json_str(&mut out, &joined);
     }
-    serde_json::Value::Object(map).to_string()
+    out.push(b'}');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Appends `s` as a JSON string literal (quotes included).
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    serde_json::to_writer(&mut *out, s).expect("writing to a Vec cannot fail");
 }
 
 #[cfg(test)]
@@ -150,10 +167,16 @@ mod tests {
         h.append("x-a", HeaderValue::from_static("1"));
         h.append("x-a", HeaderValue::from_static("2"));
         h.append("content-type", HeaderValue::from_static("text/plain"));
+        h.append("x-quote", HeaderValue::from_static("a\"b\\c"));
+        // Names sorted, as the serde_json map this replaced wrote them.
+        assert_eq!(
+            headers_json(&h),
+            r#"{"content-type":"text/plain","x-a":"1, 2","x-quote":"a\"b\\c"}"#
+        );
         let v: serde_json::Value = serde_json::from_str(&headers_json(&h)).unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"x-a": "1, 2", "content-type": "text/plain"})
+            serde_json::json!({"x-a": "1, 2", "content-type": "text/plain", "x-quote": "a\"b\\c"})
         );
     }
 }

@@ -3,8 +3,8 @@
 //!
 //! Guarantees: a claim takes only as many deliveries as there are free send slots, so a claimed
 //! delivery starts at once and its lease covers its request; results are committed in batches
-//! (never one commit per delivery); a failed write is logged and its deliveries come back when
-//! their lease expires (a duplicate at worst, never a loss).
+//! (never one commit per delivery; a batch waits a moment to fill); a failed write is logged and
+//! its deliveries come back when their lease expires (a duplicate at worst, never a loss).
 
 use std::{sync::Arc, time::Duration};
 
@@ -18,6 +18,13 @@ use crate::store::{now_millis, AttemptResult, ClaimWhat, Trigger};
 const IDLE_POLL: Duration = Duration::from_secs(5);
 /// Most results one record transaction takes.
 const RECORD_BATCH: usize = 1024;
+/// A record transaction waits up to [`RECORD_GATHER`] for this many results before it commits.
+const RECORD_ENOUGH: usize = 64;
+/// Why wait at all: under load results arrive one by one, and committing each trickle costs a
+/// transaction (round trips to the connection thread, a WAL commit, a cold page cache) per few
+/// deliveries. The wait only delays the bookkeeping: send slots are freed before it, and a
+/// lease lasts far longer.
+const RECORD_GATHER: Duration = Duration::from_millis(2);
 
 pub(super) async fn run(inner: Arc<Inner>) {
     let dispatcher = Dispatcher {
@@ -106,13 +113,7 @@ async fn record_loop(inner: Arc<Inner>, mut results: mpsc::UnboundedReceiver<Att
     let mut buffer = Vec::with_capacity(RECORD_BATCH);
     while let Some(first) = results.recv().await {
         buffer.push(first);
-        // Take whatever else has finished meanwhile: the batch grows with the load.
-        while buffer.len() < RECORD_BATCH {
-            match results.try_recv() {
-                Ok(r) => buffer.push(r),
-                Err(_) => break,
-            }
-        }
+        gather(&mut results, &mut buffer).await;
         let retries = buffer
             .iter()
             .any(|r| matches!(r.next, crate::store::NextState::Retry(_)));
@@ -125,6 +126,28 @@ async fn record_loop(inner: Arc<Inner>, mut results: mpsc::UnboundedReceiver<Att
         if retries {
             // A retry may be due sooner than the claimer's planned wake-up.
             inner.wake.notify_one();
+        }
+    }
+}
+
+/// Adds to `buffer` whatever else has finished, waiting up to [`RECORD_GATHER`] while fewer
+/// than [`RECORD_ENOUGH`] are there: the batch grows with the load.
+async fn gather(
+    results: &mut mpsc::UnboundedReceiver<AttemptResult>,
+    buffer: &mut Vec<AttemptResult>,
+) {
+    let deadline = tokio::time::Instant::now() + RECORD_GATHER;
+    while buffer.len() < RECORD_BATCH {
+        match results.try_recv() {
+            Ok(r) => buffer.push(r),
+            Err(mpsc::error::TryRecvError::Disconnected) => return,
+            Err(mpsc::error::TryRecvError::Empty) if buffer.len() >= RECORD_ENOUGH => return,
+            Err(mpsc::error::TryRecvError::Empty) => {
+                match tokio::time::timeout_at(deadline, results.recv()).await {
+                    Ok(Some(r)) => buffer.push(r),
+                    Ok(None) | Err(_) => return,
+                }
+            }
         }
     }
 }
