@@ -14,10 +14,9 @@ use std::{
 use async_trait::async_trait;
 use bytes::Bytes;
 use webhooks_console::{
-    console::webhooks::HUB_SECRET_AAD,
     dispatcher::{Dispatcher, DispatcherConfig, RetrySchedule},
     outbound::{Authorizer, AuthorizerSource, OutboundClient, OutboundConfig, OutboundError},
-    secrets::{SecretBox, SecretKey},
+    secrets::{aad, SecretBox, SecretKey},
     store::{
         sqlite::SqliteStore, Database as _, DeliveryFilter, DeliveryStatus, EntityId,
         IngestOptions, NewEvent, Store, WebhookWrite,
@@ -85,7 +84,7 @@ async fn bench(n: usize) {
             entity: EntityId::Service(service.id),
             url: format!("https://localhost:{port}/hook"),
             hub_algorithm: Some("sha256".into()),
-            hub_secret_enc: Some(secrets.seal("bench secret", HUB_SECRET_AAD)),
+            hub_secret_enc: Some(secrets.seal("bench secret", aad::HUB_SECRET)),
             authorization_id: None,
             esme_bind_id: None,
             enabled: true,
@@ -136,7 +135,13 @@ async fn bench(n: usize) {
         limit: 1,
         ..DeliveryFilter::default()
     };
-    while !store.list_deliveries(&pending).await.unwrap().is_empty() {
+    while !store
+        .list_deliveries(&pending)
+        .await
+        .unwrap()
+        .rows
+        .is_empty()
+    {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     let drain = started.elapsed();
@@ -148,7 +153,7 @@ async fn bench(n: usize) {
         limit: (n + 1) as i64,
         ..DeliveryFilter::default()
     };
-    let done = store.list_deliveries(&delivered).await.unwrap().len();
+    let done = store.list_deliveries(&delivered).await.unwrap().rows.len();
     let _ = child.kill();
     let _ = child.wait();
     println!("events: {n} (fan-out 1, 1 KiB payloads, HMAC-SHA256, HTTPS keep-alive, loopback)");

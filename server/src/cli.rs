@@ -99,6 +99,11 @@ pub struct GlobalArgs {
           value_parser = parse_retry_schedule, global = true)]
     pub retry_schedule: crate::dispatcher::RetrySchedule,
 
+    /// How long deliveries, their attempts and events are kept before they are pruned, e.g.
+    /// `30d`, `12h` (the dashboard's aggregates are kept 400 days).
+    #[arg(long, env = "RETAIN_DELIVERIES", default_value = "30d", value_parser = parse_duration, global = true)]
+    pub retain_deliveries: Duration,
+
     /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
     #[arg(long, default_value = "info", global = true)]
     pub log: String,

@@ -2,14 +2,16 @@
 //! the web routes around the Leptos console, and the dispatcher.
 
 pub mod auth;
+pub mod authorizers;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod console;
 pub mod dispatcher;
+pub mod jobs;
 pub mod outbound;
 pub mod rest;
 pub mod secrets;
+pub mod services;
 pub mod startup;
 pub mod state;
 pub mod store;

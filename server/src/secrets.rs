@@ -156,6 +156,18 @@ impl fmt::Debug for SecretKey {
     }
 }
 
+/// The associated data of every sealed column, in one place: what a ciphertext is bound to.
+/// (The security work binds each to its row as well.)
+pub mod aad {
+    pub const HUB_SECRET: &[u8] = b"webhooks.hub_secret";
+    pub const ESME_PASSWORD: &[u8] = b"esme_binds.password";
+    /// The sealed JSON object of a profile's write-only fields.
+    pub const AUTHORIZATION_SECRETS: &[u8] = b"authorizations.secrets";
+    pub const ACCESS_TOKEN: &[u8] = b"authorizations.access_token";
+    pub const REFRESH_TOKEN: &[u8] = b"authorizations.refresh_token";
+    pub const PKCE_VERIFIER: &[u8] = b"oauth_pending_flows.pkce_verifier";
+}
+
 /// Seals and opens stored secrets with the key. Share it (e.g. in an `Arc`) across the store.
 #[derive(Clone)]
 pub struct SecretBox {

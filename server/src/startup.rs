@@ -9,22 +9,24 @@ use axum::{
     routing::{get, post},
     Router,
 };
-use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos::config::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 
 use crate::{
     auth::{password, session, setup::SetupToken, token},
+    authorizers::AuthorizerRegistry,
     config::Config,
-    console::{demo, Console},
     dispatcher::{Dispatcher, DispatcherConfig},
+    jobs::{BulkResender, Retention, RetentionConfig},
     outbound::{ClientBuildError, OutboundClient, OutboundConfig},
     rest,
     secrets::{SecretBox, SecretError, SecretKey},
-    state::AppState,
+    services::{self, demo},
+    state::{provide_server_context, AppState},
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, fallback, oauth, ops},
+    web::{auth_forms, export, fallback, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,14 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    jobs: Jobs,
+}
+
+/// The background jobs beside the dispatcher (tests drive them with `run_once`).
+#[derive(Clone)]
+pub struct Jobs {
+    pub bulk: BulkResender,
+    pub retention: Retention,
 }
 
 impl Application {
@@ -86,15 +96,14 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}"));
-        let console = Console::new(
+        // Built in the order of their dependencies; nothing is patched in afterwards. One registry
+        // of live authorizers serves the test calls and the deliveries, so an OAuth 2.0 token
+        // fetched by either is shared by both.
+        let authorizers = Arc::new(AuthorizerRegistry::new(
             store.clone(),
             secrets.clone(),
-            outbound.clone(),
             format!("{}/oauth/callback", public_url.trim_end_matches('/')),
-        );
-        // One registry of live authorizers serves the test calls and the deliveries, so an
-        // OAuth 2.0 token fetched by either is shared by both.
-        let authorizers = console.authorizers();
+        ));
         let dispatcher = Dispatcher::new(
             store.clone(),
             outbound.clone(),
@@ -102,9 +111,23 @@ impl Application {
             authorizers.clone(),
             DispatcherConfig::new(config.retry_schedule.clone(), config.request_timeout),
         );
-        let console = Arc::new(console.with_dispatcher(dispatcher.clone()));
+        let bulk = BulkResender::new(store.clone(), dispatcher.clone());
+        let retention = Retention::new(
+            store.clone(),
+            RetentionConfig {
+                keep: config.retain_deliveries,
+            },
+        );
+        let services = services::build(services::Parts {
+            store: store.clone(),
+            secrets,
+            outbound,
+            authorizers,
+            dispatcher: dispatcher.clone(),
+            bulk: bulk.clone(),
+        });
         if config.demo_data
-            && demo::seed(&console)
+            && demo::seed(store.as_ref(), services.assets.as_ref())
                 .await
                 .map_err(|e| StartError::Demo(e.to_string()))?
         {
@@ -116,17 +139,16 @@ impl Application {
             store,
             setup,
             metrics: telemetry::metrics_handle(),
-            secrets,
-            outbound,
-            console,
-            authorizers,
+            services,
             dispatcher,
         };
+        let jobs = Jobs { bulk, retention };
         let router = router(state.clone());
         Ok(Application {
             listener,
             router,
             state,
+            jobs,
         })
     }
 
@@ -141,23 +163,42 @@ impl Application {
         self.state.store.clone()
     }
 
+    /// The service layer (tests call it as the console and the REST API do).
+    pub fn services(&self) -> app::services::Services {
+        self.state.services.clone()
+    }
+
     /// The delivery engine (tests drive it with `run_once` when `run_dispatcher` is off).
     pub fn dispatcher(&self) -> Dispatcher {
         self.state.dispatcher.clone()
     }
 
-    /// Serves (and, unless turned off, runs the delivery workers) until Ctrl-C / SIGTERM, then
+    /// The background jobs.
+    pub fn jobs(&self) -> Jobs {
+        self.jobs.clone()
+    }
+
+    /// Serves (and, unless turned off, runs the background workers) until Ctrl-C / SIGTERM, then
     /// finishes the requests and the deliveries in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
         let dispatcher = self.state.dispatcher.clone();
-        let workers = self.state.config.run_dispatcher.then(|| dispatcher.spawn());
+        let jobs = self.jobs.clone();
+        let workers = self.state.config.run_dispatcher.then(|| {
+            (
+                dispatcher.spawn(),
+                jobs.bulk.spawn(),
+                jobs.retention.spawn(),
+            )
+        });
         let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown_signal())
             .await;
-        if let Some(workers) = workers {
+        if let Some((delivering, bulk, retention)) = workers {
+            jobs.bulk.shutdown();
+            jobs.retention.shutdown();
             dispatcher.shutdown();
-            let _ = workers.await;
+            let _ = tokio::join!(delivering, bulk, retention);
         }
         served
     }
@@ -226,6 +267,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/setup", post(auth_forms::setup))
         .route("/oauth/callback", get(oauth::callback))
         .route("/oauth/token/{id}", post(oauth::get_access_token))
+        .route("/monitor/deliveries/export", get(export::export))
         .nest("/api/v1", rest::router(state.clone()))
         .leptos_routes_with_context(
             &state,
@@ -240,11 +282,6 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(telemetry::track_http))
         .with_state(state)
-}
-
-/// What server functions and pages find in their Leptos context.
-pub fn provide_server_context(state: &AppState) {
-    provide_context(state.console.clone());
 }
 
 async fn shutdown_signal() {

@@ -1,21 +1,15 @@
-//! What every request handler can reach.
+//! What every request handler can reach, and what pages and server functions find in their
+//! Leptos context.
 
 use std::sync::Arc;
 
 use axum::extract::FromRef;
-use leptos::config::LeptosOptions;
+use leptos::{config::LeptosOptions, prelude::provide_context};
 use metrics_exporter_prometheus::PrometheusHandle;
 
-use app::services::ConsoleService;
+use app::services::Services;
 
-use crate::{
-    auth::setup::SetupToken,
-    config::Config,
-    dispatcher::Dispatcher,
-    outbound::{AuthorizerSource, OutboundClient},
-    secrets::SecretBox,
-    store::Store,
-};
+use crate::{auth::setup::SetupToken, config::Config, dispatcher::Dispatcher, store::Store};
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -24,10 +18,13 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub setup: Arc<SetupToken>,
     pub metrics: PrometheusHandle,
-    pub secrets: Arc<SecretBox>,
-    pub outbound: Arc<OutboundClient>,
-    pub console: Arc<dyn ConsoleService>,
-    /// The live authorizer of each stored authorization profile (test calls and deliveries).
-    pub authorizers: Arc<dyn AuthorizerSource>,
+    /// The service layer: what server functions and the REST API call.
+    pub services: Services,
+    /// The delivery engine (its background workers run beside the server).
     pub dispatcher: Dispatcher,
+}
+
+/// What server functions and pages find in their Leptos context: the services.
+pub fn provide_server_context(state: &AppState) {
+    provide_context(state.services.clone());
 }

@@ -39,6 +39,7 @@ pub fn metrics_handle() -> PrometheusHandle {
                 "http_request_duration_seconds",
                 "Time to produce a response"
             );
+            crate::dispatcher::metrics::describe();
             handle
         })
         .clone()

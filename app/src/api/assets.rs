@@ -1,35 +1,56 @@
-//! Server functions for the Assets pages: list, save (create or replace) and delete services,
-//! numbers, apps and ESME binds. Each is a thin adapter over the console service.
+//! Server functions for the Assets pages: list (paged, searched), read, save (create or replace)
+//! and delete services, numbers, apps and ESME binds. Each is a thin adapter over the asset
+//! service: the signed-in user, the input parsed with `domain` types, one service call.
 
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use crate::domain::assets::{AppInput, EsmeBindInput, NumberInput, ServiceInput};
 use crate::domain::{
+    paging::{ListQueryInput, Page},
     views::{AppView, AssetKind, EsmeBindView, NumberView, ServiceView},
     AppError,
 };
 
-#[server]
-pub async fn list_services() -> Result<Vec<ServiceView>, AppError> {
+#[cfg(feature = "ssr")]
+async fn assets() -> Result<std::sync::Arc<dyn crate::services::AssetService>, AppError> {
     super::context::require_user().await?;
-    crate::services::console()?.list_services().await
+    Ok(crate::services::services()?.assets)
+}
+
+#[cfg(feature = "ssr")]
+fn page(query: &ListQueryInput) -> Result<crate::domain::paging::ListQuery, AppError> {
+    crate::domain::paging::ListQuery::parse(query)
+}
+
+#[server]
+pub async fn list_services(query: ListQueryInput) -> Result<Page<ServiceView>, AppError> {
+    assets().await?.list_services(&page(&query)?).await
+}
+
+#[server]
+pub async fn get_service(id: String) -> Result<ServiceView, AppError> {
+    assets().await?.get_service(&id).await
 }
 
 /// `id` empty or absent creates; otherwise replaces that service.
 #[server]
 pub async fn save_service(id: Option<String>, name: String) -> Result<ServiceView, AppError> {
-    super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    crate::services::console()?
+    assets()
+        .await?
         .save_service(id.as_deref(), ServiceInput { name })
         .await
 }
 
 #[server]
-pub async fn list_numbers() -> Result<Vec<NumberView>, AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.list_numbers().await
+pub async fn list_numbers(query: ListQueryInput) -> Result<Page<NumberView>, AppError> {
+    assets().await?.list_numbers(&page(&query)?).await
+}
+
+#[server]
+pub async fn get_number(id: String) -> Result<NumberView, AppError> {
+    assets().await?.get_number(&id).await
 }
 
 /// `capabilities` holds the ticked labels ("SMS", "MMS", "Voice").
@@ -39,23 +60,22 @@ pub async fn save_number(
     number: String,
     #[server(default)] capabilities: Vec<String>,
 ) -> Result<NumberView, AppError> {
-    super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    crate::services::console()?
-        .save_number(
-            id.as_deref(),
-            NumberInput {
-                number,
-                capabilities,
-            },
-        )
-        .await
+    let input = NumberInput {
+        number,
+        capabilities,
+    };
+    assets().await?.save_number(id.as_deref(), input).await
 }
 
 #[server]
-pub async fn list_apps() -> Result<Vec<AppView>, AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.list_apps().await
+pub async fn list_apps(query: ListQueryInput) -> Result<Page<AppView>, AppError> {
+    assets().await?.list_apps(&page(&query)?).await
+}
+
+#[server]
+pub async fn get_app(id: String) -> Result<AppView, AppError> {
+    assets().await?.get_app(&id).await
 }
 
 #[server]
@@ -64,17 +84,21 @@ pub async fn save_app(
     name: String,
     app_type: String,
 ) -> Result<AppView, AppError> {
-    super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
-    crate::services::console()?
+    assets()
+        .await?
         .save_app(id.as_deref(), AppInput { name, app_type })
         .await
 }
 
 #[server]
-pub async fn list_esme_binds() -> Result<Vec<EsmeBindView>, AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.list_esme_binds().await
+pub async fn list_esme_binds(query: ListQueryInput) -> Result<Page<EsmeBindView>, AppError> {
+    assets().await?.list_esme_binds(&page(&query)?).await
+}
+
+#[server]
+pub async fn get_esme_bind(id: String) -> Result<EsmeBindView, AppError> {
+    assets().await?.get_esme_bind(&id).await
 }
 
 /// An empty `password` on an existing bind keeps the stored one.
@@ -85,21 +109,17 @@ pub async fn save_esme_bind(
     #[server(default)] password: Option<String>,
     #[server(default)] description: String,
 ) -> Result<EsmeBindView, AppError> {
-    super::context::require_user().await?;
     let id = id.filter(|s| !s.is_empty());
     let input = EsmeBindInput {
         system_id,
         password,
         description,
     };
-    crate::services::console()?
-        .save_esme_bind(id.as_deref(), input)
-        .await
+    assets().await?.save_esme_bind(id.as_deref(), input).await
 }
 
 /// Refused (with the webhooks' names) while a webhook uses the asset.
 #[server]
 pub async fn delete_asset(kind: AssetKind, id: String) -> Result<(), AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.delete_asset(kind, &id).await
+    assets().await?.delete_asset(kind, &id).await
 }

@@ -3,25 +3,37 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-use crate::domain::{authorization::AuthorizationInput, views::AuthorizationView, AppError};
+use crate::domain::{
+    authorization::AuthorizationInput,
+    paging::{ListQueryInput, Page},
+    views::AuthorizationView,
+    AppError,
+};
+
+#[cfg(feature = "ssr")]
+async fn authorizations(
+) -> Result<std::sync::Arc<dyn crate::services::AuthorizationService>, AppError> {
+    super::context::require_user().await?;
+    Ok(crate::services::services()?.authorizations)
+}
 
 #[server]
-pub async fn list_authorizations() -> Result<Vec<AuthorizationView>, AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.list_authorizations().await
+pub async fn list_authorizations(
+    query: ListQueryInput,
+) -> Result<Page<AuthorizationView>, AppError> {
+    let query = crate::domain::paging::ListQuery::parse(&query)?;
+    authorizations().await?.list(&query).await
 }
 
 #[server]
 pub async fn get_authorization(id: String) -> Result<AuthorizationView, AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.get_authorization(&id).await
+    authorizations().await?.get(&id).await
 }
 
 /// The Call Back URL this server gives the authorization code grant.
 #[server]
 pub async fn authorization_call_back_url() -> Result<String, AppError> {
-    super::context::require_user().await?;
-    Ok(crate::services::console()?.call_back_url())
+    Ok(authorizations().await?.call_back_url())
 }
 
 /// Creates (`id` = None) or replaces a profile; the body is the API's JSON shape.
@@ -30,14 +42,10 @@ pub async fn save_authorization(
     id: Option<String>,
     input: AuthorizationInput,
 ) -> Result<AuthorizationView, AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?
-        .save_authorization(id.as_deref(), input)
-        .await
+    authorizations().await?.save(id.as_deref(), input).await
 }
 
 #[server]
 pub async fn delete_authorization(id: String) -> Result<(), AppError> {
-    super::context::require_user().await?;
-    crate::services::console()?.delete_authorization(&id).await
+    authorizations().await?.delete(&id).await
 }

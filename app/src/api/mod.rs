@@ -7,4 +7,5 @@ pub mod assets;
 pub mod authorizations;
 #[cfg(feature = "ssr")]
 pub mod context;
+pub mod deliveries;
 pub mod integrations;

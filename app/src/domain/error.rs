@@ -19,6 +19,14 @@ pub enum AppError {
         #[serde(default)]
         detail: Option<String>,
     },
+    /// A request that is not well-formed (a bad query parameter, an ingest body that is not
+    /// the events we take): 400, nothing done.
+    #[error("{message}")]
+    Malformed {
+        #[serde(default)]
+        field: Option<String>,
+        message: String,
+    },
     #[error("{0}")]
     NotFound(String),
     #[error("Your session has ended: sign in again.")]
@@ -58,7 +66,9 @@ impl AppError {
     pub fn field(&self) -> Option<&str> {
         match self {
             AppError::Validation { field, .. } => Some(field),
-            AppError::Conflict { field, .. } => field.as_deref(),
+            AppError::Conflict { field, .. } | AppError::Malformed { field, .. } => {
+                field.as_deref()
+            }
             _ => None,
         }
     }
@@ -75,6 +85,10 @@ impl AppError {
                 None => message.clone(),
             }),
             AppError::Conflict {
+                field: Some(f),
+                message,
+            }
+            | AppError::Malformed {
                 field: Some(f),
                 message,
             } if f == field => Some(message.clone()),

@@ -5,7 +5,11 @@
 pub mod assets;
 pub mod authorization;
 pub mod channels;
+pub mod deliveries;
 pub mod error;
+pub mod monitor;
+pub mod paging;
+pub mod time;
 pub mod user;
 pub mod validation;
 pub mod views;

@@ -1,24 +1,22 @@
 //! The embedded dispatcher: a durable queue in the database, drained by a bounded pool of
 //! concurrent sends (SPEC §4).
 //!
-//! Phases (one file each): `ingest` parses a request into events; the store writes them with
-//! their deliveries in one transaction; `queue` claims due deliveries with a lease, prepares each
+//! Phases (one file each): the deliveries service stores events with their deliveries in one
+//! transaction and wakes the dispatcher; `queue` claims due deliveries with a lease, prepares each
 //! webhook once per batch and works on each delivery with no transaction open (`send`, `signing`);
 //! `outcome` and `retry` decide what comes next; the results are recorded in batches, fenced on
-//! the lease. `samples` makes realistic events for "Send test event".
+//! the lease.
 //!
 //! Guarantees: at-least-once. A delivery is written with its event; a claimed delivery whose
 //! worker dies is due again when its lease expires; a result is recorded only by the lease holder,
 //! so the worst case is a duplicate request, never a lost delivery. Tests drive
 //! [`Dispatcher::run_once`] and never sleep.
 
-pub mod ingest;
+pub mod metrics;
 pub mod outcome;
 mod queue;
 pub mod retry;
-pub mod samples;
 pub mod send;
-mod service;
 pub mod signing;
 mod worker;
 
@@ -29,7 +27,6 @@ use rand::Rng as _;
 use tokio::sync::{watch, Notify};
 
 pub use retry::RetrySchedule;
-pub use service::{IngestReceipt, TestEventOutcome};
 
 use crate::outbound::{AuthorizerSource, OutboundClient};
 use crate::secrets::SecretBox;
@@ -156,7 +153,7 @@ impl Dispatcher {
             }
             let results = self.work_batch(batch, Trigger::Scheduled, now).await;
             total += self.inner.store.record(&results).await?;
-            count_results(&results);
+            metrics::count(&results);
         }
     }
 
@@ -171,7 +168,7 @@ impl Dispatcher {
         }
         let results = self.work_batch(batch, Trigger::Manual, now).await;
         self.inner.store.record(&results).await?;
-        count_results(&results);
+        metrics::count(&results);
         Ok(true)
     }
 
@@ -183,7 +180,7 @@ impl Dispatcher {
             .work_batch(batch, Trigger::Scheduled, now_millis())
             .await;
         self.inner.store.record(&results).await?;
-        count_results(&results);
+        metrics::count(&results);
         Ok(())
     }
 
@@ -216,17 +213,5 @@ impl Dispatcher {
             .buffer_unordered(self.inner.config.concurrency.max(1))
             .collect()
             .await
-    }
-}
-
-/// `/metrics`: attempts (and endings without a request) by what they led to.
-pub(crate) fn count_results(results: &[AttemptResult]) {
-    for r in results {
-        let result = match r.next {
-            crate::store::NextState::Delivered => "delivered",
-            crate::store::NextState::Failed => "failed",
-            crate::store::NextState::Retry(_) => "retry",
-        };
-        metrics::counter!("webhook_delivery_attempts_total", "result" => result).increment(1);
     }
 }

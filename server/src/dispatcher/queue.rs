@@ -16,9 +16,8 @@ use super::{
     signing::HubAlgorithm,
     Inner,
 };
-use crate::console::webhooks::HUB_SECRET_AAD;
 use crate::outbound::{Authorizer, ErrorCode, NoAuth, OutboundError};
-use crate::secrets::Secret;
+use crate::secrets::{aad, Secret};
 use crate::store::{
     AttemptLog, AttemptResult, ClaimedBatch, ClaimedDelivery, Millis, NextState, Trigger,
     WebhookTarget,
@@ -70,7 +69,7 @@ async fn ready(
             let Some(alg) = HubAlgorithm::parse(alg) else {
                 return Target::Broken(ErrorCode::Other, format!("unknown hub algorithm {alg}"));
             };
-            match inner.secrets.open(sealed, HUB_SECRET_AAD) {
+            match inner.secrets.open(sealed, aad::HUB_SECRET) {
                 Ok(secret) => Some((alg, secret)),
                 // Why not logged with the cause: it is about key material.
                 Err(_) => {
@@ -117,8 +116,13 @@ pub(super) async fn work(
     trigger: Trigger,
     now: Millis,
 ) -> AttemptResult {
+    // A delivery a bulk resend queued is a manual attempt of the state it had then.
+    let (trigger, status) = match d.resend_from {
+        Some(from) => (Trigger::Manual, from),
+        None => (trigger, d.status),
+    };
     let before = Before {
-        status: d.status,
+        status,
         scheduled_count: d.scheduled_count,
     };
     let result = |next, status: Option<u16>, error: Option<String>, attempt| AttemptResult {
@@ -135,6 +139,7 @@ pub(super) async fn work(
         Target::Broken(code, message) => Sent {
             at: crate::store::now_millis(),
             duration_ms: 0,
+            request_headers: "{}".into(),
             result: Err(OutboundError::new(*code, message.clone())),
         },
         Target::Ready {
@@ -146,6 +151,7 @@ pub(super) async fn work(
             Err(e) => Sent {
                 at: crate::store::now_millis(),
                 duration_ms: 0,
+                request_headers: "{}".into(),
                 result: Err(e),
             },
         },
@@ -163,6 +169,7 @@ fn judge(sent: Sent, trigger: Trigger) -> (Verdict, Option<u16>, Option<String>,
         status_code: None,
         error_code: None,
         error_message: None,
+        request_headers: sent.request_headers,
         response_headers: "{}".into(),
         response_body: String::new(),
         trigger,

@@ -16,6 +16,7 @@ use reqwest::{
 
 use super::signing::{self, HubAlgorithm};
 use crate::outbound::{
+    redact::{self, SentHeaders},
     Authorizer, ErrorCode, OutboundClient, OutboundError, OutboundRequest, LOG_BODY_LIMIT,
 };
 use crate::secrets::Secret;
@@ -34,11 +35,14 @@ pub struct Answer {
     pub body: String,
 }
 
-/// One attempt's result: when, how long, and the answer or the failure.
+/// One attempt's result: when, how long, what was sent, and the answer or the failure.
 #[derive(Debug)]
 pub struct Sent {
     pub at: Millis,
     pub duration_ms: i64,
+    /// A JSON object of the request headers sent, credentials masked (`outbound::redact`). When
+    /// no answer came, the headers the request was built with (before its authorization).
+    pub request_headers: String,
     pub result: Result<Answer, OutboundError>,
 }
 
@@ -78,11 +82,17 @@ pub async fn send(
 ) -> Sent {
     let at = now_millis();
     let started = Instant::now();
+    let built = redact::masked(&request.headers);
     let result = exchange(client, authorizer, request).await;
+    let request_headers = match &result {
+        Ok((_, Some(sent))) => pairs_json(&sent.0),
+        _ => pairs_json(&built),
+    };
     Sent {
         at,
         duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-        result,
+        request_headers,
+        result: result.map(|(answer, _)| answer),
     }
 }
 
@@ -90,8 +100,9 @@ async fn exchange(
     client: &OutboundClient,
     authorizer: &dyn Authorizer,
     request: OutboundRequest,
-) -> Result<Answer, OutboundError> {
+) -> Result<(Answer, Option<SentHeaders>), OutboundError> {
     let response = authorizer.send(client, request).await?;
+    let sent = response.extensions().get::<SentHeaders>().cloned();
     let status = response.status().as_u16();
     let headers_json = headers_json(response.headers());
     // Why a body error is not the attempt's outcome: the status already decided it; the log
@@ -100,11 +111,30 @@ async fn exchange(
         Ok(capped) => String::from_utf8_lossy(&capped.bytes).into_owned(),
         Err(e) => format!("(the body could not be read: {e})"),
     };
-    Ok(Answer {
-        status,
-        headers_json,
-        body,
-    })
+    Ok((
+        Answer {
+            status,
+            headers_json,
+            body,
+        },
+        sent,
+    ))
+}
+
+/// `(name, value)` pairs as one JSON object (names in their order, already unique).
+fn pairs_json(pairs: &[(String, String)]) -> String {
+    let mut out = Vec::with_capacity(48 * pairs.len() + 2);
+    out.push(b'{');
+    for (i, (name, value)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_json_str(&mut out, name);
+        out.push(b':');
+        push_json_str(&mut out, value);
+    }
+    out.push(b'}');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 fn headers_json(headers: &HeaderMap) -> String {

@@ -118,7 +118,7 @@ async fn record_loop(inner: Arc<Inner>, mut results: mpsc::UnboundedReceiver<Att
             .iter()
             .any(|r| matches!(r.next, crate::store::NextState::Retry(_)));
         match inner.store.record(&buffer).await {
-            Ok(_) => super::count_results(&buffer),
+            Ok(_) => super::metrics::count(&buffer),
             Err(e) => tracing::error!(error = ?e, count = buffer.len(), "recording attempts \
                 failed; their deliveries will be retried when their lease expires"),
         }

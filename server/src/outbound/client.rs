@@ -21,6 +21,7 @@ use rustls_pki_types::{pem::PemObject, CertificateDer};
 
 use super::auth::OutboundRequest;
 use super::errors::{classify, ErrorCode, OutboundError, ResolveError};
+use super::redact::{self, SentHeaders};
 use super::ssrf;
 
 /// A connection that has not opened within this long is dead in practice, even when the overall
@@ -96,6 +97,9 @@ pub struct OutboundClient {
     inner: reqwest::Client,
     allow_private: bool,
     timeout: Duration,
+    /// Set on every request by reqwest (so absent from a request's own headers); the delivery
+    /// log shows it with the rest.
+    user_agent: String,
 }
 
 impl std::fmt::Debug for OutboundClient {
@@ -142,6 +146,7 @@ impl OutboundClient {
             inner,
             allow_private: cfg.allow_private_destinations,
             timeout: cfg.request_timeout,
+            user_agent: cfg.user_agent,
         })
     }
 
@@ -179,14 +184,22 @@ impl OutboundClient {
     }
 
     /// Sends a request made by [`Self::request`] (and possibly given authorization), checking its
-    /// final URL again, and classifies any failure.
+    /// final URL again, and classifies any failure. The response carries the request's headers,
+    /// masked, as [`SentHeaders`] in its extensions (what the delivery log shows was sent).
     pub async fn send(&self, builder: RequestBuilder) -> Result<Response, OutboundError> {
         let request = builder.build().map_err(|e| self.error_from(&e))?;
         self.check_target(request.url())?;
-        self.inner
+        let mut sent = redact::masked(request.headers());
+        if !request.headers().contains_key(reqwest::header::USER_AGENT) {
+            sent.push(("user-agent".into(), self.user_agent.clone()));
+        }
+        let mut response = self
+            .inner
             .execute(request)
             .await
-            .map_err(|e| self.error_from(&e))
+            .map_err(|e| self.error_from(&e))?;
+        response.extensions_mut().insert(SentHeaders(sent));
+        Ok(response)
     }
 
     /// Sends an [`OutboundRequest`] exactly as given (method, URL, headers, body bytes), checking

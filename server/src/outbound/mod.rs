@@ -8,6 +8,7 @@
 pub mod auth;
 mod client;
 mod errors;
+pub mod redact;
 pub mod ssrf;
 mod test_call;
 

@@ -1,41 +1,45 @@
-//! `/api/v1/services`, `/numbers`, `/apps`, `/esme-binds` (CONTRACT §2): list and create on the
-//! collection; read, full replace and delete on `/{id}`.
+//! `/api/v1/services`, `/numbers`, `/apps`, `/esme-binds` (CONTRACT §2): list (paged, searched)
+//! and create on the collection; read, full replace and delete on `/{id}`.
 
-use std::sync::Arc;
-
-use app::{domain::views::AssetKind, services::ConsoleService};
+use app::domain::views::AssetKind;
 use axum::{
-    extract::{Path, State},
+    extract::{OriginalUri, Path},
     response::Response,
     routing::get,
     Router,
 };
 
-use super::error::{created, no_content, ok, ApiJson};
-
-type Svc = State<Arc<dyn ConsoleService>>;
+use super::{
+    error::{created, no_content, ok, ApiJson},
+    list::{page, ListParams},
+    Svc,
+};
 
 /// The five routes of one asset kind, over the matching service methods.
 macro_rules! asset_routes {
     ($kind:expr, $input:ty, $list:ident, $get:ident, $save:ident) => {{
-        async fn list(State(c): Svc) -> Response {
-            ok(c.$list().await)
+        async fn list(
+            s: Svc,
+            OriginalUri(uri): OriginalUri,
+            ListParams(q): ListParams,
+        ) -> Response {
+            page(&uri, s.assets.$list(&q).await)
         }
-        async fn create(State(c): Svc, ApiJson(input): ApiJson<$input>) -> Response {
-            created(c.$save(None, input).await)
+        async fn create(s: Svc, ApiJson(input): ApiJson<$input>) -> Response {
+            created(s.assets.$save(None, input).await)
         }
-        async fn read(State(c): Svc, Path(id): Path<String>) -> Response {
-            ok(c.$get(&id).await)
+        async fn read(s: Svc, Path(id): Path<String>) -> Response {
+            ok(s.assets.$get(&id).await)
         }
         async fn replace(
-            State(c): Svc,
+            s: Svc,
             Path(id): Path<String>,
             ApiJson(input): ApiJson<$input>,
         ) -> Response {
-            ok(c.$save(Some(&id), input).await)
+            ok(s.assets.$save(Some(&id), input).await)
         }
-        async fn delete(State(c): Svc, Path(id): Path<String>) -> Response {
-            no_content(c.delete_asset($kind, &id).await)
+        async fn delete(s: Svc, Path(id): Path<String>) -> Response {
+            no_content(s.assets.delete_asset($kind, &id).await)
         }
         Router::new()
             .route("/", get(list).post(create))
@@ -43,7 +47,7 @@ macro_rules! asset_routes {
     }};
 }
 
-pub fn router() -> Router<Arc<dyn ConsoleService>> {
+pub fn router() -> Router<app::services::Services> {
     use app::domain::assets::{AppInput, EsmeBindInput, NumberInput, ServiceInput};
     Router::new()
         .nest(

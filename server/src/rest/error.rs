@@ -46,6 +46,10 @@ impl From<AppError> for ApiError {
                 field: Some(field),
                 detail,
             },
+            AppError::Malformed { field, .. } => ApiError {
+                field,
+                ..ApiError::new(StatusCode::BAD_REQUEST, message)
+            },
             AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, message),
             AppError::Unauthorized => ApiError::new(StatusCode::UNAUTHORIZED, message),
             AppError::Conflict { field, .. } => ApiError {
@@ -104,6 +108,14 @@ pub fn ok<T: Serialize>(result: Result<T, AppError>) -> Response {
 pub fn created<T: Serialize>(result: Result<T, AppError>) -> Response {
     match result {
         Ok(v) => (StatusCode::CREATED, Json(v)).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// 202 with the value, or the error.
+pub fn accepted<T: Serialize>(result: Result<T, AppError>) -> Response {
+    match result {
+        Ok(v) => (StatusCode::ACCEPTED, Json(v)).into_response(),
         Err(e) => ApiError::from(e).into_response(),
     }
 }

@@ -1,44 +1,44 @@
 //! `/api/v1/integrations` (CONTRACT §2): outbound webhooks.
 
-use std::sync::Arc;
-
-use app::{domain::webhook::WebhookInput, services::ConsoleService};
+use app::{domain::webhook::WebhookInput, services::Services};
 use axum::{
-    extract::{Path, State},
+    extract::{OriginalUri, Path},
     response::Response,
     routing::get,
     Router,
 };
 
-use super::error::{created, no_content, ok, ApiJson};
+use super::{
+    error::{created, no_content, ok, ApiJson},
+    list::{page, ListParams},
+    Svc,
+};
 
-type Svc = State<Arc<dyn ConsoleService>>;
-
-async fn list(State(c): Svc) -> Response {
-    ok(c.list_webhooks().await)
+async fn list(s: Svc, OriginalUri(uri): OriginalUri, ListParams(q): ListParams) -> Response {
+    page(&uri, s.webhooks.list(&q).await)
 }
 
-async fn create(State(c): Svc, ApiJson(input): ApiJson<WebhookInput>) -> Response {
-    created(c.save_webhook(None, input).await)
+async fn create(s: Svc, ApiJson(input): ApiJson<WebhookInput>) -> Response {
+    created(s.webhooks.save(None, input).await)
 }
 
-async fn read(State(c): Svc, Path(id): Path<String>) -> Response {
-    ok(c.get_webhook(&id).await)
+async fn read(s: Svc, Path(id): Path<String>) -> Response {
+    ok(s.webhooks.get(&id).await)
 }
 
 async fn replace(
-    State(c): Svc,
+    s: Svc,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<WebhookInput>,
 ) -> Response {
-    ok(c.save_webhook(Some(&id), input).await)
+    ok(s.webhooks.save(Some(&id), input).await)
 }
 
-async fn delete(State(c): Svc, Path(id): Path<String>) -> Response {
-    no_content(c.delete_webhook(&id).await)
+async fn delete(s: Svc, Path(id): Path<String>) -> Response {
+    no_content(s.webhooks.delete(&id).await)
 }
 
-pub fn router() -> Router<Arc<dyn ConsoleService>> {
+pub fn router() -> Router<Services> {
     Router::new()
         .route("/", get(list).post(create))
         .route("/{id}", get(read).put(replace).delete(delete))

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{Millis, StoreError};
+use super::{ListQuery, Millis, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceRecord {
@@ -74,12 +74,13 @@ pub enum AssetRef {
     EsmeBind(i64),
 }
 
-/// Lists are newest first. `update_*`/`delete_*` answer `None`/`false` for an unknown id;
+/// Lists are pages (see [`ListQuery`]): services and apps are searched by name, numbers by
+/// number, ESME binds by system ID and description. `update_*`/`delete_*` answer `None`/`false` for an unknown id;
 /// a name already used is `StoreError::Conflict("<table>_<column>")`, and deleting an asset a
 /// webhook still uses is `StoreError::Conflict("in_use")`.
 #[async_trait]
 pub trait AssetStore: Send + Sync {
-    async fn list_services(&self) -> Result<Vec<ServiceRecord>, StoreError>;
+    async fn list_services(&self, page: &ListQuery) -> Result<Vec<ServiceRecord>, StoreError>;
     async fn get_service(&self, id: i64) -> Result<Option<ServiceRecord>, StoreError>;
     async fn insert_service(&self, name: &str) -> Result<ServiceRecord, StoreError>;
     async fn update_service(
@@ -88,7 +89,7 @@ pub trait AssetStore: Send + Sync {
         name: &str,
     ) -> Result<Option<ServiceRecord>, StoreError>;
 
-    async fn list_numbers(&self) -> Result<Vec<NumberRecord>, StoreError>;
+    async fn list_numbers(&self, page: &ListQuery) -> Result<Vec<NumberRecord>, StoreError>;
     async fn get_number(&self, id: i64) -> Result<Option<NumberRecord>, StoreError>;
     async fn insert_number(&self, new: &NumberWrite) -> Result<NumberRecord, StoreError>;
     async fn update_number(
@@ -97,7 +98,7 @@ pub trait AssetStore: Send + Sync {
         new: &NumberWrite,
     ) -> Result<Option<NumberRecord>, StoreError>;
 
-    async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError>;
+    async fn list_apps(&self, page: &ListQuery) -> Result<Vec<AppRecord>, StoreError>;
     async fn get_app(&self, id: i64) -> Result<Option<AppRecord>, StoreError>;
     async fn insert_app(&self, name: &str, app_type: &str) -> Result<AppRecord, StoreError>;
     async fn update_app(
@@ -107,7 +108,7 @@ pub trait AssetStore: Send + Sync {
         app_type: &str,
     ) -> Result<Option<AppRecord>, StoreError>;
 
-    async fn list_esme_binds(&self) -> Result<Vec<EsmeBindRecord>, StoreError>;
+    async fn list_esme_binds(&self, page: &ListQuery) -> Result<Vec<EsmeBindRecord>, StoreError>;
     async fn get_esme_bind(&self, id: i64) -> Result<Option<EsmeBindRecord>, StoreError>;
     /// `new.password_enc` must be `Some` here.
     async fn insert_esme_bind(&self, new: &EsmeBindWrite) -> Result<EsmeBindRecord, StoreError>;
@@ -116,6 +117,12 @@ pub trait AssetStore: Send + Sync {
         id: i64,
         new: &EsmeBindWrite,
     ) -> Result<Option<EsmeBindRecord>, StoreError>;
+
+    /// The services, numbers and apps with these ids (unknown ids are left out): what an ingest
+    /// request's routing keys name, read in one statement per kind.
+    async fn services_in(&self, ids: &[i64]) -> Result<Vec<ServiceRecord>, StoreError>;
+    async fn numbers_in(&self, ids: &[i64]) -> Result<Vec<NumberRecord>, StoreError>;
+    async fn apps_in(&self, ids: &[i64]) -> Result<Vec<AppRecord>, StoreError>;
 
     /// Deletes an asset unless a webhook uses it.
     async fn delete_asset(&self, asset: AssetRef) -> Result<bool, StoreError>;

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::{Millis, StoreError};
+use super::{ListQuery, Millis, StoreError};
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthorizationRecord {
@@ -89,7 +89,11 @@ impl std::fmt::Debug for PendingFlow {
 /// Lists are newest first. A name already used is `StoreError::Conflict("authorizations_name")`.
 #[async_trait]
 pub trait AuthorizationStore: Send + Sync {
-    async fn list_authorizations(&self) -> Result<Vec<AuthorizationRecord>, StoreError>;
+    /// Searched by name.
+    async fn list_authorizations(
+        &self,
+        page: &ListQuery,
+    ) -> Result<Vec<AuthorizationRecord>, StoreError>;
     async fn get_authorization(&self, id: i64) -> Result<Option<AuthorizationRecord>, StoreError>;
     async fn insert_authorization(
         &self,

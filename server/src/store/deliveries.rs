@@ -55,28 +55,7 @@ pub struct IngestOutcome {
     pub delivery_ids: Vec<i64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DeliveryStatus {
-    Pending,
-    Delivered,
-    Failed,
-}
-
-impl DeliveryStatus {
-    pub const ALL: [DeliveryStatus; 3] = [Self::Pending, Self::Delivered, Self::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Delivered => "delivered",
-            Self::Failed => "failed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
+pub use app::domain::deliveries::DeliveryStatus;
 
 /// Why an attempt was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +106,9 @@ pub struct ClaimedDelivery {
     pub status: DeliveryStatus,
     /// Scheduled attempts made before this one.
     pub scheduled_count: i64,
+    /// Set when a bulk resend queued this attempt: the status the delivery had then. The attempt
+    /// is a manual one, judged as a resend of that state.
+    pub resend_from: Option<DeliveryStatus>,
 }
 
 /// A claimed batch: the deliveries, and the webhooks they go to (absent = deleted).
@@ -156,7 +138,8 @@ pub struct AttemptLog {
     pub status_code: Option<u16>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
-    /// A JSON object, as text.
+    /// JSON objects, as text; the request's credentials masked.
+    pub request_headers: String,
     pub response_headers: String,
     pub response_body: String,
     pub trigger: Trigger,
@@ -184,50 +167,6 @@ pub struct AttemptResult {
     pub attempt: Option<AttemptLog>,
 }
 
-/// Filters of the delivery list (all optional; `limit` is applied as given).
-#[derive(Debug, Clone, Default)]
-pub struct DeliveryFilter {
-    pub webhook_id: Option<i64>,
-    pub status: Option<DeliveryStatus>,
-    pub channel: Option<String>,
-    pub from: Option<Millis>,
-    pub to: Option<Millis>,
-    /// Only deliveries with a smaller id (the next page).
-    pub before: Option<i64>,
-    pub limit: i64,
-}
-
-/// A delivery as the log shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryRecord {
-    pub id: i64,
-    pub event_id: String,
-    pub channel: String,
-    pub event: String,
-    pub webhook_id: i64,
-    pub webhook_name: String,
-    pub status: DeliveryStatus,
-    pub attempt_count: i64,
-    pub next_attempt_at: Option<Millis>,
-    pub last_status_code: Option<i64>,
-    pub last_error_code: Option<String>,
-    pub created_at: Millis,
-    pub updated_at: Millis,
-}
-
-/// One stored attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttemptRecord {
-    pub at: Millis,
-    pub duration_ms: i64,
-    pub status_code: Option<i64>,
-    pub error_code: Option<String>,
-    pub error_message: Option<String>,
-    pub response_headers: String,
-    pub response_body: String,
-    pub trigger: String,
-}
-
 #[async_trait]
 pub trait DeliveryStore: Send + Sync {
     /// Stores new events (skipping known `event_id`s), their payloads and one delivery per
@@ -245,18 +184,9 @@ pub trait DeliveryStore: Send + Sync {
     /// Returns how many were applied.
     async fn record(&self, results: &[AttemptResult]) -> Result<usize, StoreError>;
 
+    /// How many deliveries are pending, and when the oldest of those due at `now` became due.
+    async fn queue_depth(&self, now: Millis) -> Result<(u64, Option<Millis>), StoreError>;
+
     /// When the next pending delivery is due, if any.
     async fn next_due(&self) -> Result<Option<Millis>, StoreError>;
-
-    /// Newest first.
-    async fn list_deliveries(
-        &self,
-        filter: &DeliveryFilter,
-    ) -> Result<Vec<DeliveryRecord>, StoreError>;
-
-    /// A delivery and its attempts, oldest first.
-    async fn get_delivery(
-        &self,
-        id: i64,
-    ) -> Result<Option<(DeliveryRecord, Vec<AttemptRecord>)>, StoreError>;
 }

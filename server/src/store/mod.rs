@@ -6,20 +6,28 @@ mod accounts;
 mod assets;
 mod authorizations;
 mod deliveries;
+mod delivery_log;
+mod monitor;
 pub mod sqlite;
+mod url;
 mod webhooks;
 
 pub use accounts::*;
 pub use assets::*;
 pub use authorizations::*;
 pub use deliveries::*;
+pub use delivery_log::*;
+pub use monitor::*;
+pub use url::DatabaseUrl;
 pub use webhooks::*;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::config::DatabaseUrl;
+/// One page of a list: stores return up to `limit + 1` rows, newest first (the extra row only
+/// tells the caller there is a next page).
+pub use app::domain::paging::ListQuery;
 
 /// Milliseconds since the Unix epoch: how every time is stored.
 pub type Millis = i64;
@@ -50,7 +58,15 @@ pub trait Database: Send + Sync {
 
 /// Everything the server keeps, one sub-trait per area.
 pub trait Store:
-    Database + AccountStore + AssetStore + WebhookStore + AuthorizationStore + DeliveryStore + 'static
+    Database
+    + AccountStore
+    + AssetStore
+    + WebhookStore
+    + AuthorizationStore
+    + DeliveryStore
+    + DeliveryLogStore
+    + MonitorStore
+    + 'static
 {
 }
 
@@ -61,6 +77,8 @@ impl<T> Store for T where
         + WebhookStore
         + AuthorizationStore
         + DeliveryStore
+        + DeliveryLogStore
+        + MonitorStore
         + 'static
 {
 }

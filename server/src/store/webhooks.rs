@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{Millis, StoreError};
+use super::{ListQuery, Millis, StoreError};
 
 /// The asset a webhook hangs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,11 +73,12 @@ pub struct WebhookWrite {
     pub notifications: Vec<(String, String)>,
 }
 
-/// Lists are newest first. A name already used on the same entity is
+/// Lists are pages (see [`ListQuery`]). A name already used on the same entity is
 /// `StoreError::Conflict("webhooks_name_per_entity")`.
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
-    async fn list_webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError>;
+    /// Searched by name and URL.
+    async fn list_webhooks(&self, page: &ListQuery) -> Result<Vec<WebhookRecord>, StoreError>;
     async fn get_webhook(&self, id: i64) -> Result<Option<WebhookRecord>, StoreError>;
     async fn insert_webhook(&self, new: &WebhookWrite) -> Result<WebhookRecord, StoreError>;
     /// Replaces the whole webhook, notifications included, in one transaction.

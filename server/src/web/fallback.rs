@@ -7,7 +7,7 @@ use axum::{
     response::{IntoResponse as _, Response},
 };
 
-use crate::{startup::provide_server_context, state::AppState};
+use crate::state::{provide_server_context, AppState};
 
 pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     if let Some(file) = super::assets::try_serve(req.uri(), req.headers()) {

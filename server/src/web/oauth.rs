@@ -35,19 +35,19 @@ fn back(id: Option<&str>, result: Result<(), String>) -> Response {
 
 /// Get Access Token: fetch now (client credentials) or send the browser to the provider.
 pub async fn get_access_token(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let console = &state.console;
-    let view = match console.get_authorization(&id).await {
+    let authorizations = &state.services.authorizations;
+    let view = match authorizations.get(&id).await {
         Ok(v) => v,
         Err(e) => return back(None, Err(e.to_string())),
     };
     if view.settings.grant_type == Some(GrantType::AuthorizationCode) {
-        return match console.start_authorization(&id).await {
+        return match authorizations.start_authorization(&id).await {
             // 303: the browser follows with a GET to the provider.
             Ok(url) => Redirect::to(&url).into_response(),
             Err(e) => back(Some(&id), Err(message(&e))),
         };
     }
-    match console.get_access_token(&id).await {
+    match authorizations.get_access_token(&id).await {
         Ok(_) => back(Some(&id), Ok(())),
         Err(e) => back(Some(&id), Err(message(&e))),
     }
@@ -81,7 +81,8 @@ pub async fn callback(State(state): State<AppState>, Query(q): Query<Callback>) 
         None => e.to_owned(),
     });
     let outcome = state
-        .console
+        .services
+        .authorizations
         .complete_authorization(&q.state, q.code.as_deref(), provider_error.as_deref())
         .await;
     let result = if outcome.ok {

@@ -16,16 +16,16 @@ const BIN: &str = env!("CARGO_BIN_EXE_webhooks-console");
 const EVENTS: usize = 3_000;
 const BATCH: usize = 250;
 
-struct Server {
-    child: Child,
-    base: String,
+pub(crate) struct Server {
+    pub child: Child,
+    pub base: String,
 }
 
 async fn free_port() -> u16 {
     crate::receiver::refused_port().await
 }
 
-fn common_args(dir: &Path, ca_file: &Path) -> Vec<String> {
+pub(crate) fn common_args(dir: &Path, ca_file: &Path) -> Vec<String> {
     let db = format!("sqlite://{}", dir.join("data/crash.db").display());
     [
         "--database-url",
@@ -47,7 +47,7 @@ fn common_args(dir: &Path, ca_file: &Path) -> Vec<String> {
     .collect()
 }
 
-async fn start(dir: &Path, ca_file: &Path, run: usize) -> Server {
+pub(crate) async fn start(dir: &Path, ca_file: &Path, run: usize) -> Server {
     let port = free_port().await;
     let log = std::fs::File::create(dir.join(format!("server-{run}.log"))).unwrap();
     let child = Command::new(BIN)
@@ -74,7 +74,7 @@ async fn start(dir: &Path, ca_file: &Path, run: usize) -> Server {
     Server { child, base }
 }
 
-fn api_key(dir: &Path, ca_file: &Path) -> String {
+pub(crate) fn api_key(dir: &Path, ca_file: &Path) -> String {
     let out = Command::new(BIN)
         .args(["api-key", "create", "--name", "crash test"])
         .args(common_args(dir, ca_file))
@@ -89,7 +89,12 @@ fn api_key(dir: &Path, ca_file: &Path) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
-async fn call(key: &str, method: reqwest::Method, url: String, body: Option<Value>) -> Value {
+pub(crate) async fn call(
+    key: &str,
+    method: reqwest::Method,
+    url: String,
+    body: Option<Value>,
+) -> Value {
     let client = reqwest::Client::new();
     let mut req = client.request(method, url).bearer_auth(key);
     if let Some(body) = body {

@@ -6,10 +6,18 @@ use crate::helpers::{spawn_app_with, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 async fn counts(store: &dyn Store) -> (usize, usize, usize, usize) {
     (
-        store.list_services().await.unwrap().len(),
-        store.list_numbers().await.unwrap().len(),
-        store.list_apps().await.unwrap().len(),
-        store.list_esme_binds().await.unwrap().len(),
+        store
+            .list_services(&Default::default())
+            .await
+            .unwrap()
+            .len(),
+        store.list_numbers(&Default::default()).await.unwrap().len(),
+        store.list_apps(&Default::default()).await.unwrap().len(),
+        store
+            .list_esme_binds(&Default::default())
+            .await
+            .unwrap()
+            .len(),
     )
 }
 
@@ -30,7 +38,12 @@ async fn demo_data_fills_an_empty_database_with_every_kind_of_asset() {
     );
     assert_eq!(apps, 7, "one app of each app type");
     // Secrets in the demo data are sealed like any other.
-    for bind in app.store.list_esme_binds().await.unwrap() {
+    for bind in app
+        .store
+        .list_esme_binds(&Default::default())
+        .await
+        .unwrap()
+    {
         assert!(bind.password_enc.starts_with("v1:"), "{bind:?}");
     }
 }

@@ -13,8 +13,12 @@ pub const ADMIN_PASSWORD: &str = "correct horse battery";
 pub struct TestApp {
     pub base: String,
     pub store: Arc<dyn Store>,
+    /// The service layer, as the console and the REST API call it.
+    pub services: app::services::Services,
     /// The delivery engine; tests started with [`spawn_app_manual`] drive it with `run_once`.
     pub dispatcher: Dispatcher,
+    /// Bulk resends and retention; tests drive them with `run_once`.
+    pub jobs: webhooks_console::startup::Jobs,
     /// Keeps cookies, never follows redirects (tests look at them).
     pub client: reqwest::Client,
     _dir: tempfile::TempDir,
@@ -64,7 +68,9 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
     let app = Application::build(config).await.expect("app starts");
     let base = format!("http://{}", app.addr());
     let store = app.store();
+    let services = app.services();
     let dispatcher = app.dispatcher();
+    let jobs = app.jobs();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -74,7 +80,9 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
     TestApp {
         base,
         store,
+        services,
         dispatcher,
+        jobs,
         client,
         _dir: dir,
     }

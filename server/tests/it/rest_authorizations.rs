@@ -105,7 +105,12 @@ async fn every_type_is_saved_and_read_back_without_its_secrets() {
     );
     assert_eq!(code.body["access_token_set"], false);
 
-    let stored = api.app.store.list_authorizations().await.unwrap();
+    let stored = api
+        .app
+        .store
+        .list_authorizations(&Default::default())
+        .await
+        .unwrap();
     for r in stored {
         let raw = format!("{} {:?}", r.settings, r.secrets_enc);
         assert!(!raw.contains("SECRET-"), "stored in clear: {raw}");

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::asset_form::{use_save, AssetFormFrame, FormSpec};
 use crate::{
-    api::assets::{list_apps, SaveApp},
+    api::assets::{get_app, SaveApp},
     components::field::{FieldError, FormActions, FormError, TextField},
     domain::{channels::AppType, views::AppView},
 };
@@ -71,5 +71,5 @@ pub fn AppFormPage() -> impl IntoView {
         }
         .into_any()
     };
-    view! { <AssetFormFrame spec=&SPEC load=list_apps form /> }
+    view! { <AssetFormFrame spec=&SPEC load=get_app form /> }
 }

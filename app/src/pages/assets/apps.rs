@@ -19,6 +19,7 @@ static SPEC: ListSpec = ListSpec {
     empty_title: "No apps yet",
     empty_message: "In-App, WhatsApp, Messenger, RCS, Apple Messages for Business, Email and Push apps receive incoming messages.",
     columns: &["Name", "App Type", "Last Modified"],
+    search_label: "Search apps",
 };
 
 impl ListedAsset for AppView {

@@ -57,8 +57,8 @@ where
 pub fn AssetFormFrame<T, L, Fut, F>(spec: &'static FormSpec, load: L, form: F) -> impl IntoView
 where
     T: ListedAsset,
-    L: Fn() -> Fut + Copy + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+    L: Fn(String) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>> + Send + 'static,
     F: Fn(Option<T>) -> AnyView + Copy + Send + Sync + 'static,
 {
     let params = use_params_map();
@@ -71,14 +71,14 @@ where
         .into_any();
     }
 
-    // The server functions offer lists only: the item is found in its list.
     let item = Resource::new(
         move || id.get(),
         move |id| async move {
-            let id = id.unwrap_or_default();
-            load()
-                .await
-                .map(|items| items.into_iter().find(|i| i.id() == id))
+            match load(id.unwrap_or_default()).await {
+                Ok(item) => Ok(Some(item)),
+                Err(AppError::NotFound(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
         },
     );
     view! {

@@ -18,8 +18,17 @@ use serde::{de::DeserializeOwned, Serialize};
 use super::form_post::redirect_after_successful_post;
 use crate::{
     api::assets::DeleteAsset,
-    components::{confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader},
-    domain::{views::AssetKind, AppError},
+    components::{
+        confirm_dialog::ConfirmDialog,
+        empty_state::EmptyState,
+        list_controls::{href_with, use_list_query, Pager, SearchBox},
+        page_header::PageHeader,
+    },
+    domain::{
+        paging::{ListQueryInput, Page},
+        views::AssetKind,
+        AppError,
+    },
 };
 
 /// What the shared list needs to know of one kind of asset.
@@ -46,6 +55,8 @@ pub struct ListSpec {
     pub empty_message: &'static str,
     /// Column headings before Actions.
     pub columns: &'static [&'static str],
+    /// The search box's label, e.g. "Search services".
+    pub search_label: &'static str,
 }
 
 impl ListSpec {
@@ -72,10 +83,11 @@ fn kind_value(kind: AssetKind) -> &'static str {
 pub fn AssetList<T, L, Fut>(spec: &'static ListSpec, load: L) -> impl IntoView
 where
     T: ListedAsset,
-    L: Fn() -> Fut + Copy + Send + Sync + 'static,
-    Fut: Future<Output = Result<Vec<T>, AppError>> + Send + 'static,
+    L: Fn(ListQueryInput) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<Page<T>, AppError>> + Send + 'static,
 {
     let query = use_query_map();
+    let list_query = use_list_query();
     let deleting = Memo::new(move |_| query.read().get("delete").filter(|id| !id.is_empty()));
     let notice = move || query.read().get("notice").and_then(|c| spec.notice(&c));
 
@@ -100,7 +112,10 @@ where
         current
     });
 
-    let items = Resource::new(move || delete.version().get(), move |_| load());
+    let items = Resource::new(
+        move || (delete.version().get(), list_query.get()),
+        move |(_, q)| load(q),
+    );
 
     view! {
         <PageHeader section="Assets" title=spec.title>
@@ -109,11 +124,18 @@ where
             </a>
         </PageHeader>
         {move || notice().map(|m| view! { <p class="notice" role="status">{m}</p> })}
+        <SearchBox action=spec.base label=spec.search_label />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match items.await {
-                    Ok(items) => {
-                        view! { <AssetTable spec items deleting delete /> }.into_any()
+                    Ok(page) => {
+                        let next_before = page.next_before;
+                        let items = page.items;
+                        view! {
+                            <AssetTable spec items deleting delete />
+                            <Pager action=spec.base next_before />
+                        }
+                            .into_any()
                     }
                     Err(e) => {
                         view! {
@@ -186,7 +208,16 @@ fn AssetTable<T: ListedAsset>(
 #[component]
 fn AssetRow<T: ListedAsset>(spec: &'static ListSpec, item: T) -> impl IntoView {
     let edit = format!("{}/{}", spec.base, item.id());
-    let delete = format!("{}?delete={}", spec.base, item.id());
+    // The confirmation opens over the same page of the list.
+    let page = use_list_query().get_untracked();
+    let delete = href_with(
+        spec.base,
+        &[
+            ("q", page.q.unwrap_or_default()),
+            ("before", page.before.unwrap_or_default()),
+            ("delete", item.id().to_owned()),
+        ],
+    );
     // Each row's links say which item they act on (the visible word comes first).
     let label = item.label();
     view! {

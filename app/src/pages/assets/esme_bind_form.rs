@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::asset_form::{use_save, AssetFormFrame, FormSpec};
 use crate::{
-    api::assets::{list_esme_binds, SaveEsmeBind},
+    api::assets::{get_esme_bind, SaveEsmeBind},
     components::field::{FormActions, FormError, TextArea, TextField},
     domain::views::EsmeBindView,
 };
@@ -84,7 +84,7 @@ pub fn EsmeBindFormPage() -> impl IntoView {
         }
         .into_any()
     };
-    view! { <AssetFormFrame spec=&SPEC load=list_esme_binds form /> }
+    view! { <AssetFormFrame spec=&SPEC load=get_esme_bind form /> }
 }
 
 #[cfg(test)]

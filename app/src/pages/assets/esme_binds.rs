@@ -25,6 +25,7 @@ static SPEC: ListSpec = ListSpec {
         "Password",
         "Last Modified",
     ],
+    search_label: "Search ESME binds",
 };
 
 impl ListedAsset for EsmeBindView {

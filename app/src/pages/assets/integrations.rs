@@ -10,11 +10,16 @@ use leptos_router::{
 use crate::{
     api::integrations::{list_webhooks, DeleteWebhook},
     components::{
-        confirm_dialog::ConfirmDialog, empty_state::EmptyState, page_header::PageHeader,
+        confirm_dialog::ConfirmDialog,
+        empty_state::EmptyState,
+        list_controls::{href_with, use_list_query, Pager, SearchBox},
+        page_header::PageHeader,
         timestamp::Timestamp,
     },
     domain::views::WebhookView,
 };
+
+const LIST: &str = "/assets/integrations";
 
 use super::authorizations::AuthorizationsTab;
 
@@ -98,8 +103,12 @@ fn AddIntegrationMenu() -> impl IntoView {
 #[component]
 fn IntegrationsTab() -> impl IntoView {
     let query = use_query_map();
+    let list_query = use_list_query();
     let delete = ServerAction::<DeleteWebhook>::new();
-    let webhooks = Resource::new(move || delete.version().get(), |_| list_webhooks());
+    let webhooks = Resource::new(
+        move || (delete.version().get(), list_query.get()),
+        |(_, q)| list_webhooks(q),
+    );
     let type_filter = move || query.read().get("type").unwrap_or_default();
     let confirming = move || query.read().get("delete");
     let navigate = use_navigate();
@@ -124,20 +133,27 @@ fn IntegrationsTab() -> impl IntoView {
             </select>
             <button type="submit" class="btn btn-quiet">"Filter"</button>
         </form>
+        <SearchBox action=LIST label="Search integrations" placeholder="Name or URL" />
         <Suspense fallback=|| view! { <p class="muted pad">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match webhooks.await {
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
+                    Ok(page) if page.items.is_empty() && list_query.get_untracked().q.is_some() => view! {
+                        <p class="muted pad">"No integration matches this search."</p>
+                    }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
                         <EmptyState
                             title="No integrations yet"
                             message="An outbound webhook sends delivery receipts, incoming messages and call events to your HTTPS endpoint."
                         />
                     }.into_any(),
-                    Ok(list) => {
+                    Ok(page) => {
+                        let next_before = page.next_before;
+                        let list = page.items;
                         let pending = confirming().and_then(|id| list.iter().find(|w| w.id == id).cloned());
                         view! {
                             <WebhookTable list />
+                            <Pager action=LIST next_before />
                             {pending.map(|w| view! {
                                 <ConfirmDialog
                                     title="Delete webhook?"
@@ -163,11 +179,19 @@ fn IntegrationsTab() -> impl IntoView {
 
 #[component]
 fn WebhookTable(list: Vec<WebhookView>) -> impl IntoView {
+    let page = use_list_query().get_untracked();
     let rows = list
         .into_iter()
         .map(|w| {
             let edit = format!("/assets/integrations/outbound-webhooks/{}", w.id);
-            let delete = format!("/assets/integrations?delete={}", w.id);
+            let delete = href_with(
+                LIST,
+                &[
+                    ("q", page.q.clone().unwrap_or_default()),
+                    ("before", page.before.clone().unwrap_or_default()),
+                    ("delete", w.id.clone()),
+                ],
+            );
             let deliveries = format!("/monitor/deliveries?integration_id={}", w.id);
             let badge = if w.enabled { "badge badge-ok" } else { "badge" };
             view! {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::asset_form::{use_save, AssetFormFrame, FormSpec};
 use crate::{
-    api::assets::{list_numbers, SaveNumber},
+    api::assets::{get_number, SaveNumber},
     components::field::{group_error_id, FormActions, FormError, GroupError, TextField},
     domain::{channels::Capability, views::NumberView},
 };
@@ -82,5 +82,5 @@ pub fn NumberFormPage() -> impl IntoView {
         }
         .into_any()
     };
-    view! { <AssetFormFrame spec=&SPEC load=list_numbers form /> }
+    view! { <AssetFormFrame spec=&SPEC load=get_number form /> }
 }

@@ -18,6 +18,7 @@ static SPEC: ListSpec = ListSpec {
     empty_title: "No numbers yet",
     empty_message: "Phone numbers receive incoming SMS, MMS and calls.",
     columns: &["Number", "Capabilities", "Last Modified"],
+    search_label: "Search numbers",
 };
 
 impl ListedAsset for NumberView {

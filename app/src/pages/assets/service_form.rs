@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::asset_form::{use_save, AssetFormFrame, FormSpec};
 use crate::{
-    api::assets::{list_services, SaveService},
+    api::assets::{get_service, SaveService},
     components::field::{FormActions, FormError, TextField},
     domain::views::ServiceView,
 };
@@ -42,5 +42,5 @@ pub fn ServiceFormPage() -> impl IntoView {
         }
         .into_any()
     };
-    view! { <AssetFormFrame spec=&SPEC load=list_services form /> }
+    view! { <AssetFormFrame spec=&SPEC load=get_service form /> }
 }

@@ -18,6 +18,7 @@ static SPEC: ListSpec = ListSpec {
     empty_title: "No services yet",
     empty_message: "Messaging services send outbound messages and receive their delivery receipts.",
     columns: &["Name", "Last Modified"],
+    search_label: "Search services",
 };
 
 impl ListedAsset for ServiceView {

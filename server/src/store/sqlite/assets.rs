@@ -3,10 +3,10 @@
 use async_trait::async_trait;
 use sqlx::{sqlite::SqliteRow, Row as _};
 
-use super::{db, in_use, unique, SqliteStore};
+use super::{db, in_use, push_page, unique, SqliteStore};
 use crate::store::{
-    now_millis, AppRecord, AssetRef, AssetStore, EsmeBindRecord, EsmeBindWrite, NumberRecord,
-    NumberWrite, ServiceRecord, StoreError,
+    now_millis, AppRecord, AssetRef, AssetStore, EsmeBindRecord, EsmeBindWrite, ListQuery,
+    NumberRecord, NumberWrite, ServiceRecord, StoreError,
 };
 
 fn service(r: &SqliteRow) -> ServiceRecord {
@@ -52,15 +52,51 @@ const NUMBER_COLS: &str = "id, number, sms, mms, voice, updated_at";
 const APP_COLS: &str = "id, name, app_type, updated_at";
 const ESME_COLS: &str = "id, system_id, password_enc, description, updated_at";
 
+impl SqliteStore {
+    /// The rows of `table` whose id is in `ids`, read in chunks (SQLite bounds the parameters).
+    async fn rows_in(
+        &self,
+        table: &str,
+        cols: &str,
+        ids: &[i64],
+    ) -> Result<Vec<SqliteRow>, StoreError> {
+        let mut rows = Vec::new();
+        for chunk in ids.chunks(500) {
+            let mut qb =
+                sqlx::QueryBuilder::new(format!("SELECT {cols} FROM {table} WHERE id IN ("));
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(")");
+            rows.extend(qb.build().fetch_all(&self.pool).await.map_err(db)?);
+        }
+        Ok(rows)
+    }
+}
+
 #[async_trait]
 impl AssetStore for SqliteStore {
-    async fn list_services(&self) -> Result<Vec<ServiceRecord>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {SERVICE_COLS} FROM services ORDER BY id DESC"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+    async fn services_in(&self, ids: &[i64]) -> Result<Vec<ServiceRecord>, StoreError> {
+        let rows = self.rows_in("services", SERVICE_COLS, ids).await?;
+        Ok(rows.iter().map(service).collect())
+    }
+
+    async fn numbers_in(&self, ids: &[i64]) -> Result<Vec<NumberRecord>, StoreError> {
+        let rows = self.rows_in("numbers", NUMBER_COLS, ids).await?;
+        Ok(rows.iter().map(number).collect())
+    }
+
+    async fn apps_in(&self, ids: &[i64]) -> Result<Vec<AppRecord>, StoreError> {
+        let rows = self.rows_in("apps", APP_COLS, ids).await?;
+        Ok(rows.iter().map(app).collect())
+    }
+
+    async fn list_services(&self, page: &ListQuery) -> Result<Vec<ServiceRecord>, StoreError> {
+        let mut qb =
+            sqlx::QueryBuilder::new(format!("SELECT {SERVICE_COLS} FROM services WHERE 1 = 1"));
+        push_page(&mut qb, "id", &["name"], page);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         Ok(rows.iter().map(service).collect())
     }
 
@@ -105,13 +141,11 @@ impl AssetStore for SqliteStore {
         Ok(row.as_ref().map(service))
     }
 
-    async fn list_numbers(&self) -> Result<Vec<NumberRecord>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {NUMBER_COLS} FROM numbers ORDER BY id DESC"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+    async fn list_numbers(&self, page: &ListQuery) -> Result<Vec<NumberRecord>, StoreError> {
+        let mut qb =
+            sqlx::QueryBuilder::new(format!("SELECT {NUMBER_COLS} FROM numbers WHERE 1 = 1"));
+        push_page(&mut qb, "id", &["number"], page);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         Ok(rows.iter().map(number).collect())
     }
 
@@ -161,11 +195,10 @@ impl AssetStore for SqliteStore {
         Ok(row.as_ref().map(number))
     }
 
-    async fn list_apps(&self) -> Result<Vec<AppRecord>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {APP_COLS} FROM apps ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+    async fn list_apps(&self, page: &ListQuery) -> Result<Vec<AppRecord>, StoreError> {
+        let mut qb = sqlx::QueryBuilder::new(format!("SELECT {APP_COLS} FROM apps WHERE 1 = 1"));
+        push_page(&mut qb, "id", &["name"], page);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         Ok(rows.iter().map(app).collect())
     }
 
@@ -210,13 +243,11 @@ impl AssetStore for SqliteStore {
         Ok(row.as_ref().map(app))
     }
 
-    async fn list_esme_binds(&self) -> Result<Vec<EsmeBindRecord>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT {ESME_COLS} FROM esme_binds ORDER BY id DESC"
-        ))
-        .fetch_all(&self.pool)
-        .await
-        .map_err(db)?;
+    async fn list_esme_binds(&self, page: &ListQuery) -> Result<Vec<EsmeBindRecord>, StoreError> {
+        let mut qb =
+            sqlx::QueryBuilder::new(format!("SELECT {ESME_COLS} FROM esme_binds WHERE 1 = 1"));
+        push_page(&mut qb, "id", &["system_id", "description"], page);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         Ok(rows.iter().map(esme_bind).collect())
     }
 
@@ -328,7 +359,10 @@ mod tests {
         assert!(s.has_no_assets().await.unwrap());
         let a = s.insert_service("Alerts").await.unwrap();
         let b = s.insert_service("Billing").await.unwrap();
-        assert_eq!(s.list_services().await.unwrap(), vec![b.clone(), a.clone()]);
+        assert_eq!(
+            s.list_services(&Default::default()).await.unwrap(),
+            vec![b.clone(), a.clone()]
+        );
         assert!(matches!(
             s.insert_service("Alerts").await,
             Err(StoreError::Conflict("services_name"))

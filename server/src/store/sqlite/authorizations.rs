@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use sqlx::{sqlite::SqliteRow, Row as _};
 
-use super::{db, unique, SqliteStore};
+use super::{db, push_page, unique, SqliteStore};
 use crate::store::{
-    now_millis, AuthorizationRecord, AuthorizationStore, AuthorizationWrite, Millis, PendingFlow,
-    StoreError, TokensWrite,
+    now_millis, AuthorizationRecord, AuthorizationStore, AuthorizationWrite, ListQuery, Millis,
+    PendingFlow, StoreError, TokensWrite,
 };
 
 const SELECT: &str = "SELECT id, name, auth_type, settings, secrets_enc, access_token_enc,
@@ -32,11 +32,13 @@ fn record(r: &SqliteRow) -> AuthorizationRecord {
 
 #[async_trait]
 impl AuthorizationStore for SqliteStore {
-    async fn list_authorizations(&self) -> Result<Vec<AuthorizationRecord>, StoreError> {
-        let rows = sqlx::query(&format!("{SELECT} ORDER BY id DESC"))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?;
+    async fn list_authorizations(
+        &self,
+        page: &ListQuery,
+    ) -> Result<Vec<AuthorizationRecord>, StoreError> {
+        let mut qb = sqlx::QueryBuilder::new(format!("{SELECT} WHERE 1 = 1"));
+        push_page(&mut qb, "id", &["name"], page);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
         Ok(rows.iter().map(record).collect())
     }
 
@@ -242,7 +244,10 @@ mod tests {
         let (s, _d) = store().await;
         let a = s.insert_authorization(&write("A")).await.unwrap();
         let b = s.insert_authorization(&write("B")).await.unwrap();
-        assert_eq!(s.list_authorizations().await.unwrap(), vec![b, a.clone()]);
+        assert_eq!(
+            s.list_authorizations(&Default::default()).await.unwrap(),
+            vec![b, a.clone()]
+        );
         assert_eq!(s.get_authorization(a.id).await.unwrap(), Some(a));
         let dup = s.insert_authorization(&write("A")).await;
         assert!(matches!(

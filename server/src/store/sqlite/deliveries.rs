@@ -2,7 +2,7 @@
 //! multi-row statements (never one statement per row where one per batch works: with sqlx every
 //! statement is a round trip to the connection's thread, and that is the queue's real cost).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -10,9 +10,9 @@ use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::{db, SqliteStore};
 use crate::store::{
-    now_millis, AttemptRecord, AttemptResult, ClaimWhat, ClaimedBatch, ClaimedDelivery,
-    DeliveryFilter, DeliveryRecord, DeliveryStatus, DeliveryStore, IngestOptions, IngestOutcome,
-    Lease, NewEvent, NextState, StoreError, WebhookTarget,
+    now_millis, AttemptResult, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryDetail,
+    DeliveryFilter, DeliveryLogStore, DeliveryPage, DeliveryStatus, DeliveryStore, IngestOptions,
+    IngestOutcome, Lease, NewEvent, NextState, StoreError, WebhookTarget,
 };
 
 /// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
@@ -78,9 +78,9 @@ async fn route(
         None => (now, None, None),
     };
     let rows = sqlx::query(
-        "INSERT INTO deliveries (event_row, webhook_id, webhook_name, status, next_attempt_at,
-                lease_token, lease_until, created_at, updated_at)
-         SELECT e.id, w.id, w.name, 'pending', ?3, ?4, ?5, ?6, ?6
+        "INSERT INTO deliveries (event_row, webhook_id, webhook_name, channel, event, status,
+                next_attempt_at, lease_token, lease_until, created_at, updated_at)
+         SELECT e.id, w.id, w.name, e.channel, e.event, 'pending', ?3, ?4, ?5, ?6, ?6
          FROM events e
          JOIN webhook_notifications n ON n.channel = e.channel AND n.event = e.event
          JOIN webhooks w ON w.id = n.webhook_id
@@ -111,7 +111,7 @@ async fn read_claimed(
     lease: Lease,
 ) -> Result<ClaimedBatch, StoreError> {
     let rows = sqlx::query(
-        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body
+        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body, d.resend_from
          FROM deliveries d
          JOIN events e ON e.id = d.event_row
          JOIN event_payloads p ON p.event_row = d.event_row
@@ -132,6 +132,7 @@ async fn read_claimed(
             scheduled_count: r.get(3),
             event_id: r.get(4),
             body: Bytes::from(r.get::<Vec<u8>, _>(5)),
+            resend_from: r.get::<Option<&str>, _>(6).and_then(DeliveryStatus::parse),
         });
     }
     if deliveries.is_empty() {
@@ -174,16 +175,17 @@ fn next_columns(next: NextState, now: i64) -> (&'static str, i64) {
     }
 }
 
-/// Applies one chunk of results, fenced on their lease tokens; returns the ids applied.
+/// Applies one chunk of results, fenced on their lease tokens; returns the (id, webhook id) of
+/// those applied.
 async fn apply_results(
     tx: &mut Transaction<'_, Sqlite>,
     chunk: &[AttemptResult],
     now: i64,
-) -> Result<Vec<i64>, StoreError> {
+) -> Result<Vec<(i64, i64)>, StoreError> {
     let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
         "UPDATE deliveries SET status = v.column3, \
         attempt_count = attempt_count + v.column4, scheduled_count = scheduled_count + v.column5, \
-        next_attempt_at = v.column6, lease_token = NULL, lease_until = NULL, \
+        next_attempt_at = v.column6, lease_token = NULL, lease_until = NULL, resend_from = NULL, \
         last_status_code = v.column7, last_error_code = v.column8, updated_at = ",
     );
     qb.push_bind(now);
@@ -200,9 +202,15 @@ async fn apply_results(
             .push_bind(r.last_status_code.map(i64::from))
             .push_bind(r.last_error_code.as_deref());
     });
-    qb.push(") AS v WHERE deliveries.id = v.column1 AND deliveries.lease_token = v.column2 RETURNING deliveries.id");
+    qb.push(
+        ") AS v WHERE deliveries.id = v.column1 AND deliveries.lease_token = v.column2 \
+         RETURNING deliveries.id, deliveries.webhook_id",
+    );
     let rows = qb.build().fetch_all(&mut **tx).await.map_err(db)?;
-    Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
+    Ok(rows
+        .iter()
+        .map(|r| (r.get::<i64, _>(0), r.get::<i64, _>(1)))
+        .collect())
 }
 
 async fn insert_attempts(
@@ -216,7 +224,7 @@ async fn insert_attempts(
     for chunk in logged.chunks(CHUNK) {
         let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
             "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, status_code, error_code,
-                error_message, response_headers, response_body, trigger) ",
+                error_message, request_headers, response_headers, response_body, trigger) ",
         );
         qb.push_values(chunk, |mut b, (id, a)| {
             b.push_bind(*id)
@@ -225,6 +233,7 @@ async fn insert_attempts(
                 .push_bind(a.status_code.map(i64::from))
                 .push_bind(a.error_code.as_deref())
                 .push_bind(a.error_message.as_deref())
+                .push_bind(&a.request_headers)
                 .push_bind(&a.response_headers)
                 .push_bind(&a.response_body)
                 .push_bind(a.trigger.as_str());
@@ -319,20 +328,42 @@ impl DeliveryStore for SqliteStore {
         let now = now_millis();
         let mut tx = self.pool.begin().await.map_err(db)?;
         let mut count = 0;
+        let mut tally = super::stats::Tally::default();
         for chunk in results.chunks(CHUNK / 2) {
-            let applied: HashSet<i64> = apply_results(&mut tx, chunk, now)
+            let applied: HashMap<i64, i64> = apply_results(&mut tx, chunk, now)
                 .await?
                 .into_iter()
                 .collect();
             count += applied.len();
             let kept: Vec<&AttemptResult> = chunk
                 .iter()
-                .filter(|r| applied.contains(&r.delivery_id))
+                .filter(|r| applied.contains_key(&r.delivery_id))
                 .collect();
             insert_attempts(&mut tx, &kept).await?;
+            for r in kept {
+                tally.add_result(r, applied[&r.delivery_id], now);
+            }
         }
+        tally.write(&mut tx).await?;
         tx.commit().await.map_err(db)?;
         Ok(count)
+    }
+
+    async fn queue_depth(&self, now: i64) -> Result<(u64, Option<i64>), StoreError> {
+        // A claimed delivery's next_attempt_at is its lease's end, so it counts as due only once
+        // its lease has expired unrecorded.
+        let row = sqlx::query(
+            "SELECT COUNT(*), MIN(next_attempt_at)
+             FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db)?;
+        let oldest: Option<i64> = row.get(1);
+        Ok((
+            row.get::<i64, _>(0).max(0) as u64,
+            oldest.filter(|at| *at <= now),
+        ))
     }
 
     async fn next_due(&self) -> Result<Option<i64>, StoreError> {
@@ -345,19 +376,20 @@ impl DeliveryStore for SqliteStore {
         .await
         .map_err(db)
     }
+}
 
-    async fn list_deliveries(
-        &self,
-        filter: &DeliveryFilter,
-    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+#[async_trait]
+impl DeliveryLogStore for SqliteStore {
+    async fn list_deliveries(&self, filter: &DeliveryFilter) -> Result<DeliveryPage, StoreError> {
         super::delivery_log::list(&self.pool, filter).await
     }
 
-    async fn get_delivery(
-        &self,
-        id: i64,
-    ) -> Result<Option<(DeliveryRecord, Vec<AttemptRecord>)>, StoreError> {
+    async fn get_delivery(&self, id: i64) -> Result<Option<DeliveryDetail>, StoreError> {
         super::delivery_log::get(&self.pool, id).await
+    }
+
+    async fn count_deliveries(&self, filter: &DeliveryFilter) -> Result<(u64, u64), StoreError> {
+        super::delivery_log::count(&self.pool, filter).await
     }
 }
 

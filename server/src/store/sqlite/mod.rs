@@ -1,12 +1,16 @@
 //! The SQLite implementation of [`Store`]: one file, WAL mode (readers never block the
 //! writer), a busy timeout so concurrent writers wait instead of failing, foreign keys on.
-//! One file per area: `accounts`, `assets`, `webhooks`, `deliveries` (+ `delivery_log`).
+//! One file per area: `accounts`, `assets`, `authorizations`, `webhooks`, `deliveries` (the
+//! queue), `delivery_log` (reading it), `stats` (the dashboard's aggregates) and `monitor` (bulk
+//! resend jobs, retention).
 
 mod accounts;
 mod assets;
 mod authorizations;
 mod deliveries;
 mod delivery_log;
+mod monitor;
+mod stats;
 mod webhooks;
 
 use std::{path::Path, str::FromStr as _, time::Duration};
@@ -20,7 +24,7 @@ use sqlx::{
 
 use async_trait::async_trait;
 
-use super::{Database, OpenError, StoreError};
+use super::{Database, ListQuery, OpenError, StoreError};
 
 static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 
@@ -71,6 +75,48 @@ pub(super) fn unique(rule: &'static str) -> impl FnOnce(sqlx::Error) -> StoreErr
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(rule),
         _ => StoreError::Database(e),
     }
+}
+
+/// Appends the page of a list (CONTRACT §4) to a query that ends in its `WHERE` conditions:
+/// `q` as a case-insensitive substring of any of `search` (SQLite's LIKE folds ASCII case),
+/// `id < before`, newest first, and `limit + 1` rows — the extra row tells the caller that there
+/// is a next page.
+pub(super) fn push_page<'a>(
+    qb: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>,
+    id: &str,
+    search: &[&str],
+    page: &ListQuery,
+) {
+    if let Some(q) = &page.q {
+        let pattern = format!("%{}%", like_escape(q));
+        qb.push(" AND (");
+        for (i, column) in search.iter().enumerate() {
+            if i > 0 {
+                qb.push(" OR ");
+            }
+            qb.push(format_args!("{column} LIKE "))
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
+        }
+        qb.push(")");
+    }
+    if let Some(before) = page.before {
+        qb.push(format_args!(" AND {id} < ")).push_bind(before);
+    }
+    qb.push(format_args!(" ORDER BY {id} DESC LIMIT "))
+        .push_bind(i64::from(page.limit) + 1);
+}
+
+/// `s` with LIKE's wildcards (and the escape character itself) escaped by a backslash.
+fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub(super) fn db(e: sqlx::Error) -> StoreError {

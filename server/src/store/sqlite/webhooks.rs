@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use sqlx::{sqlite::SqliteRow, Row as _, Sqlite, Transaction};
 
-use super::{db, unique, SqliteStore};
-use crate::store::{now_millis, EntityId, StoreError, WebhookRecord, WebhookStore, WebhookWrite};
+use super::{db, push_page, unique, SqliteStore};
+use crate::store::{
+    now_millis, EntityId, ListQuery, StoreError, WebhookRecord, WebhookStore, WebhookWrite,
+};
 
 /// The webhook columns plus its entity's display name.
 const SELECT: &str = "SELECT w.id, w.name, w.entity_kind, w.service_id, w.number_id, w.app_id, w.url,
@@ -95,34 +97,24 @@ fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
 }
 
 impl SqliteStore {
-    /// Loads the records selected by `where_clause` with their notifications (two queries).
-    async fn load_webhooks(
+    /// Adds their notifications to `records` (one query for the whole page).
+    async fn with_notifications(
         &self,
-        where_clause: &str,
-        id: Option<i64>,
+        mut records: Vec<WebhookRecord>,
     ) -> Result<Vec<WebhookRecord>, StoreError> {
-        let sql = format!("{SELECT} {where_clause} ORDER BY w.id DESC");
-        let mut q = sqlx::query(&sql);
-        if let Some(id) = id {
-            q = q.bind(id);
+        if records.is_empty() {
+            return Ok(records);
         }
-        let mut records: Vec<WebhookRecord> = q
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db)?
-            .iter()
-            .map(record)
-            .collect();
-        let nsql = match id {
-            Some(_) => "SELECT webhook_id, channel, event FROM webhook_notifications WHERE webhook_id = ?1 ORDER BY position",
-            None => "SELECT webhook_id, channel, event FROM webhook_notifications ORDER BY webhook_id, position",
-        };
-        let mut nq = sqlx::query(nsql);
-        if let Some(id) = id {
-            nq = nq.bind(id);
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+            "SELECT webhook_id, channel, event FROM webhook_notifications WHERE webhook_id IN (",
+        );
+        let mut ids = qb.separated(", ");
+        for r in &records {
+            ids.push_bind(r.id);
         }
+        qb.push(") ORDER BY webhook_id, position");
         let mut by_webhook: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-        for r in nq.fetch_all(&self.pool).await.map_err(db)? {
+        for r in qb.build().fetch_all(&self.pool).await.map_err(db)? {
             by_webhook
                 .entry(r.get("webhook_id"))
                 .or_default()
@@ -137,12 +129,24 @@ impl SqliteStore {
 
 #[async_trait]
 impl WebhookStore for SqliteStore {
-    async fn list_webhooks(&self) -> Result<Vec<WebhookRecord>, StoreError> {
-        self.load_webhooks("", None).await
+    async fn list_webhooks(&self, page: &ListQuery) -> Result<Vec<WebhookRecord>, StoreError> {
+        let mut qb = sqlx::QueryBuilder::<Sqlite>::new(format!("{SELECT} WHERE 1 = 1"));
+        push_page(&mut qb, "w.id", &["w.name", "w.url"], page);
+        let rows = qb.build().fetch_all(&self.pool).await.map_err(db)?;
+        self.with_notifications(rows.iter().map(record).collect())
+            .await
     }
 
     async fn get_webhook(&self, id: i64) -> Result<Option<WebhookRecord>, StoreError> {
-        Ok(self.load_webhooks("WHERE w.id = ?1", Some(id)).await?.pop())
+        let row = sqlx::query(&format!("{SELECT} WHERE w.id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db)?;
+        Ok(self
+            .with_notifications(row.iter().map(record).collect())
+            .await?
+            .pop())
     }
 
     async fn insert_webhook(&self, new: &WebhookWrite) -> Result<WebhookRecord, StoreError> {
@@ -202,16 +206,22 @@ impl WebhookStore for SqliteStore {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query(
+        let now = now_millis();
+        let ended = sqlx::query(
             "UPDATE deliveries SET status = 'failed', last_error_code = 'webhook_deleted',
-                lease_token = NULL, lease_until = NULL, updated_at = ?2
+                lease_token = NULL, lease_until = NULL, resend_from = NULL, updated_at = ?2
              WHERE webhook_id = ?1 AND status = 'pending'",
         )
         .bind(id)
-        .bind(now_millis())
+        .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(db)?;
+        .map_err(db)?
+        .rows_affected();
+        // Those deliveries ended: the dashboard counts them with the same transaction.
+        let mut tally = super::stats::Tally::default();
+        tally.add_endings(now, "webhook_deleted", id, ended as i64);
+        tally.write(&mut tx).await?;
         tx.commit().await.map_err(db)?;
         Ok(true)
     }
@@ -252,7 +262,7 @@ mod tests {
                 ("SMS".into(), "Failed".into())
             ]
         );
-        assert_eq!(s.list_webhooks().await.unwrap(), vec![w]);
+        assert_eq!(s.list_webhooks(&Default::default()).await.unwrap(), vec![w]);
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 //! event sent to one webhook only.
 
 use serde_json::json;
-use webhooks_console::{dispatcher::TestEventOutcome, store::now_millis};
+use webhooks_console::store::now_millis;
 
 use super::{receipt, Harness};
 use crate::receiver::Answers;
@@ -142,20 +142,18 @@ async fn a_test_event_goes_to_that_webhook_only_with_a_realistic_sample() {
         json!({"notifications": [{"channel": "SMS", "event": "Undelivered"}]}),
     )
     .await;
-    let record = h
+    let sent = h
         .api
         .app
-        .store
-        .get_webhook(one.parse().unwrap())
+        .services
+        .deliveries
+        .send_test_event(&one)
         .await
-        .unwrap()
         .unwrap();
-    let outcome = h.api.app.dispatcher.send_test_event(&record).await.unwrap();
-    let TestEventOutcome::Sent(delivery, attempts) = outcome else {
-        panic!("the test event was not sent: {outcome:?}");
-    };
-    assert_eq!(delivery.status.as_str(), "delivered");
-    assert_eq!(attempts.len(), 1);
+    assert_eq!(sent.status, "delivered", "{sent:?}");
+    assert_eq!(sent.status_code, Some(200));
+    let delivery = h.delivery(sent.delivery_id.as_deref().unwrap()).await;
+    assert_eq!(delivery["attempts"].as_array().unwrap().len(), 1);
     let posts = h.posts();
     assert_eq!(posts.len(), 1, "only the chosen webhook");
     assert_eq!(posts[0].path, "/one");

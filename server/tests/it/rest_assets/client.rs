@@ -79,6 +79,11 @@ impl Api {
         }
     }
 
+    /// The API key the client sends.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     pub async fn send(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self

@@ -7,17 +7,28 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     api::authorizations::{list_authorizations, DeleteAuthorization},
-    components::{confirm_dialog::ConfirmDialog, empty_state::EmptyState, timestamp::Timestamp},
+    components::{
+        confirm_dialog::ConfirmDialog,
+        empty_state::EmptyState,
+        list_controls::{href_with, use_list_query, Pager, SearchBox},
+        timestamp::Timestamp,
+    },
     domain::{authorization::AuthorizationStatus, views::AuthorizationView},
 };
 
 const TAB: &str = "/assets/integrations?tab=authorizations";
+const LIST: &str = "/assets/integrations";
+const FIXED: &[(&str, &str)] = &[("tab", "authorizations")];
 
 #[component]
 pub fn AuthorizationsTab() -> impl IntoView {
     let query = use_query_map();
+    let list_query = use_list_query();
     let delete = ServerAction::<DeleteAuthorization>::new();
-    let list = Resource::new(move || delete.version().get(), |_| list_authorizations());
+    let list = Resource::new(
+        move || (delete.version().get(), list_query.get()),
+        |(_, q)| list_authorizations(q),
+    );
     let confirming = move || query.read().get("delete");
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -33,20 +44,27 @@ pub fn AuthorizationsTab() -> impl IntoView {
             .map(|e| e.to_string())
     });
     view! {
+        <SearchBox action=LIST fixed=FIXED label="Search authorizations" placeholder="Name" />
         <Suspense fallback=|| view! { <p class="muted pad">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! {
+                    Ok(page) if page.items.is_empty() && list_query.get_untracked().q.is_some() => view! {
+                        <p class="muted pad">"No authorization matches this search."</p>
+                    }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
                         <EmptyState
                             title="No authorizations yet"
                             message="An authorization profile (Basic, Digest, AWS Signature, API Key, OAuth 2.0) is applied to every request a webhook makes."
                         />
                     }.into_any(),
-                    Ok(list) => {
+                    Ok(page) => {
+                        let next_before = page.next_before;
+                        let list = page.items;
                         let pending = confirming().and_then(|id| list.iter().find(|a| a.id == id).cloned());
                         view! {
                             <AuthorizationTable list />
+                            <Pager action=LIST fixed=FIXED next_before />
                             {pending.map(|a| view! {
                                 <ConfirmDialog
                                     title="Delete authorization?"
@@ -72,11 +90,19 @@ pub fn AuthorizationsTab() -> impl IntoView {
 
 #[component]
 fn AuthorizationTable(list: Vec<AuthorizationView>) -> impl IntoView {
+    let page = use_list_query().get_untracked();
     let rows = list
         .into_iter()
         .map(|a| {
             let edit = format!("/assets/integrations/authorizations/{}", a.id);
-            let delete = format!("{TAB}&delete={}", a.id);
+            let delete = href_with(
+                TAB,
+                &[
+                    ("q", page.q.clone().unwrap_or_default()),
+                    ("before", page.before.clone().unwrap_or_default()),
+                    ("delete", a.id.clone()),
+                ],
+            );
             let badge = match a.status {
                 AuthorizationStatus::Authorized => "badge badge-ok",
                 AuthorizationStatus::Pending => "badge badge-warn",

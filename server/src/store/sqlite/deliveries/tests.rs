@@ -120,7 +120,7 @@ async fn a_stale_lease_cannot_record_and_an_expired_lease_is_claimed_again() {
         0,
         "a lease records once"
     );
-    let (d, attempts) = s.get_delivery(id).await.unwrap().unwrap();
-    assert_eq!(d.status, DeliveryStatus::Delivered);
-    assert!(attempts.is_empty());
+    let detail = s.get_delivery(id).await.unwrap().unwrap();
+    assert_eq!(detail.record.status, DeliveryStatus::Delivered);
+    assert!(detail.attempts.is_empty());
 }

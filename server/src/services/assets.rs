@@ -11,17 +11,71 @@ use app::domain::{
     AppError,
 };
 
-use super::{not_found, parse_id, rfc3339, unexpected, Console};
+use std::sync::Arc;
+
+use app::{
+    domain::paging::{ListQuery, Page},
+    services::AssetService,
+};
+use async_trait::async_trait;
+
+use super::{not_found, parse_id, rfc3339, unexpected};
 use crate::{
-    secrets::SecretBox,
+    secrets::{aad, SecretBox},
     store::{
         AppRecord, AssetRef, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite,
-        ServiceRecord, StoreError,
+        ServiceRecord, Store, StoreError,
     },
 };
 
-/// The associated data that binds a sealed ESME password to its column.
-const ESME_PASSWORD_AAD: &[u8] = b"esme_binds.password";
+/// The [`AssetService`] of this server.
+pub struct Assets {
+    store: Arc<dyn Store>,
+    secrets: Arc<SecretBox>,
+}
+
+impl Assets {
+    pub fn new(store: Arc<dyn Store>, secrets: Arc<SecretBox>) -> Self {
+        Assets { store, secrets }
+    }
+
+    /// An app's type decides which events its webhooks may tick: it cannot change under them.
+    async fn refuse_type_change_in_use(&self, id: i64, app_type: &str) -> Result<(), AppError> {
+        let Some(stored) = self.store.get_app(id).await.map_err(unexpected)? else {
+            return Ok(());
+        };
+        if stored.app_type == app_type {
+            return Ok(());
+        }
+        let users = self
+            .store
+            .webhooks_using(AssetRef::App(id))
+            .await
+            .map_err(unexpected)?;
+        if users.is_empty() {
+            return Ok(());
+        }
+        Err(AppError::conflict(
+            Some("app_type"),
+            format!(
+                "The app type cannot change while webhooks use this app: {}.",
+                users.join(", ")
+            ),
+        ))
+    }
+}
+
+/// A page of `items` read with one extra (see [`ListQuery`]), each turned into its view.
+pub(super) fn page<R, V>(
+    items: Vec<R>,
+    query: &ListQuery,
+    view: impl Fn(R) -> V,
+    id: fn(&V) -> &str,
+) -> Page<V> {
+    Page::from_probe(items.into_iter().map(view).collect(), query.limit, |v| {
+        id(v).to_owned()
+    })
+}
 
 pub(super) fn service_view(r: ServiceRecord) -> ServiceView {
     ServiceView {
@@ -85,19 +139,14 @@ fn first_error(e: app::domain::validation::ValidationErrors) -> AppError {
     AppError::from(e)
 }
 
-impl Console {
-    pub(super) async fn services(&self) -> Result<Vec<ServiceView>, AppError> {
-        Ok(self
-            .store
-            .list_services()
-            .await
-            .map_err(unexpected)?
-            .into_iter()
-            .map(service_view)
-            .collect())
+#[async_trait]
+impl AssetService for Assets {
+    async fn list_services(&self, query: &ListQuery) -> Result<Page<ServiceView>, AppError> {
+        let rows = self.store.list_services(query).await.map_err(unexpected)?;
+        Ok(page(rows, query, service_view, |v| &v.id))
     }
 
-    pub(super) async fn service(&self, id: &str) -> Result<ServiceView, AppError> {
+    async fn get_service(&self, id: &str) -> Result<ServiceView, AppError> {
         let found = self
             .store
             .get_service(parse_id(id, "service")?)
@@ -108,7 +157,7 @@ impl Console {
             .ok_or_else(|| not_found("service", id))
     }
 
-    pub(super) async fn put_service(
+    async fn save_service(
         &self,
         id: Option<&str>,
         input: ServiceInput,
@@ -132,18 +181,12 @@ impl Console {
         Ok(service_view(saved))
     }
 
-    pub(super) async fn numbers(&self) -> Result<Vec<NumberView>, AppError> {
-        Ok(self
-            .store
-            .list_numbers()
-            .await
-            .map_err(unexpected)?
-            .into_iter()
-            .map(number_view)
-            .collect())
+    async fn list_numbers(&self, query: &ListQuery) -> Result<Page<NumberView>, AppError> {
+        let rows = self.store.list_numbers(query).await.map_err(unexpected)?;
+        Ok(page(rows, query, number_view, |v| &v.id))
     }
 
-    pub(super) async fn number(&self, id: &str) -> Result<NumberView, AppError> {
+    async fn get_number(&self, id: &str) -> Result<NumberView, AppError> {
         let found = self
             .store
             .get_number(parse_id(id, "number")?)
@@ -154,7 +197,7 @@ impl Console {
             .ok_or_else(|| not_found("number", id))
     }
 
-    pub(super) async fn put_number(
+    async fn save_number(
         &self,
         id: Option<&str>,
         input: NumberInput,
@@ -183,18 +226,12 @@ impl Console {
         Ok(number_view(saved))
     }
 
-    pub(super) async fn apps(&self) -> Result<Vec<AppView>, AppError> {
-        Ok(self
-            .store
-            .list_apps()
-            .await
-            .map_err(unexpected)?
-            .into_iter()
-            .map(app_view)
-            .collect())
+    async fn list_apps(&self, query: &ListQuery) -> Result<Page<AppView>, AppError> {
+        let rows = self.store.list_apps(query).await.map_err(unexpected)?;
+        Ok(page(rows, query, app_view, |v| &v.id))
     }
 
-    pub(super) async fn app(&self, id: &str) -> Result<AppView, AppError> {
+    async fn get_app(&self, id: &str) -> Result<AppView, AppError> {
         let found = self
             .store
             .get_app(parse_id(id, "app")?)
@@ -203,11 +240,7 @@ impl Console {
         found.map(app_view).ok_or_else(|| not_found("app", id))
     }
 
-    pub(super) async fn put_app(
-        &self,
-        id: Option<&str>,
-        input: AppInput,
-    ) -> Result<AppView, AppError> {
+    async fn save_app(&self, id: Option<&str>, input: AppInput) -> Result<AppView, AppError> {
         let new = NewApp::parse(&input).map_err(first_error)?;
         let (name, app_type) = (new.name.as_str(), new.app_type.label());
         let taken_msg = || format!("An app named \"{name}\" exists already.");
@@ -230,43 +263,16 @@ impl Console {
         Ok(app_view(saved))
     }
 
-    /// An app's type decides which events its webhooks may tick: it cannot change under them.
-    async fn refuse_type_change_in_use(&self, id: i64, app_type: &str) -> Result<(), AppError> {
-        let Some(stored) = self.store.get_app(id).await.map_err(unexpected)? else {
-            return Ok(());
-        };
-        if stored.app_type == app_type {
-            return Ok(());
-        }
-        let users = self
+    async fn list_esme_binds(&self, query: &ListQuery) -> Result<Page<EsmeBindView>, AppError> {
+        let rows = self
             .store
-            .webhooks_using(AssetRef::App(id))
+            .list_esme_binds(query)
             .await
             .map_err(unexpected)?;
-        if users.is_empty() {
-            return Ok(());
-        }
-        Err(AppError::conflict(
-            Some("app_type"),
-            format!(
-                "The app type cannot change while webhooks use this app: {}.",
-                users.join(", ")
-            ),
-        ))
+        Ok(page(rows, query, esme_bind_view, |v| &v.id))
     }
 
-    pub(super) async fn esme_binds(&self) -> Result<Vec<EsmeBindView>, AppError> {
-        Ok(self
-            .store
-            .list_esme_binds()
-            .await
-            .map_err(unexpected)?
-            .into_iter()
-            .map(esme_bind_view)
-            .collect())
-    }
-
-    pub(super) async fn esme_bind(&self, id: &str) -> Result<EsmeBindView, AppError> {
+    async fn get_esme_bind(&self, id: &str) -> Result<EsmeBindView, AppError> {
         let found = self
             .store
             .get_esme_bind(parse_id(id, "ESME bind")?)
@@ -277,7 +283,7 @@ impl Console {
             .ok_or_else(|| not_found("ESME bind", id))
     }
 
-    pub(super) async fn put_esme_bind(
+    async fn save_esme_bind(
         &self,
         id: Option<&str>,
         input: EsmeBindInput,
@@ -318,7 +324,7 @@ impl Console {
         Ok(esme_bind_view(saved))
     }
 
-    pub(super) async fn remove_asset(&self, kind: AssetKind, id: &str) -> Result<(), AppError> {
+    async fn delete_asset(&self, kind: AssetKind, id: &str) -> Result<(), AppError> {
         let n = parse_id(id, kind.noun())?;
         let asset = match kind {
             AssetKind::Service => AssetRef::Service(n),
@@ -352,6 +358,6 @@ impl Console {
     }
 }
 
-pub(super) fn seal_password(secrets: &SecretBox, password: &str) -> String {
-    secrets.seal(password, ESME_PASSWORD_AAD)
+fn seal_password(secrets: &SecretBox, password: &str) -> String {
+    secrets.seal(password, aad::ESME_PASSWORD)
 }

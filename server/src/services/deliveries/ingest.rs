@@ -108,6 +108,11 @@ pub fn parse_request(body: &[u8]) -> Result<Vec<ParsedEvent>, IngestError> {
     }
 }
 
+/// 1 to [`MAX_EVENT_ID_CHARS`] visible ASCII characters (`!` to `~`).
+fn is_event_id(id: &str) -> bool {
+    (1..=MAX_EVENT_ID_CHARS).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
+}
+
 fn parse_event(raw: &RawValue, path: Path) -> Result<ParsedEvent, IngestError> {
     let item: RawEvent = serde_json::from_str(raw.get()).map_err(|_| {
         let field = path.0.map(|i| format!("/{i}"));
@@ -143,11 +148,16 @@ fn parse_event(raw: &RawValue, path: Path) -> Result<ParsedEvent, IngestError> {
         )
     })?;
     let (kind, entity_id) = routing_key(&item, &path, channel, event.label)?;
+    // Why visible ASCII only (CONTRACT §4): the id travels as the `x-wx-gtrid` header, and an id
+    // that cannot be a header value would be accepted now and fail every attempt later.
     let event_id = match text(&item.event_id, "event_id")? {
-        Some(id) if id.is_empty() || id.chars().count() > MAX_EVENT_ID_CHARS => {
+        Some(id) if !is_event_id(&id) => {
             return Err(invalid(
                 path.at("event_id"),
-                format!("`event_id` must have 1 to {MAX_EVENT_ID_CHARS} characters."),
+                format!(
+                    "`event_id` must have 1 to {MAX_EVENT_ID_CHARS} visible ASCII characters \
+                     (no spaces or control characters)."
+                ),
             ))
         }
         other => other,
@@ -251,20 +261,32 @@ pub fn compact(json: &str) -> Vec<u8> {
 }
 
 /// Checks every event's entity against the store (it exists; a number has the channel's
-/// capability; an app's type is the channel), reading each asset kind at most once.
+/// capability; an app's type is the channel), reading only the assets named, one statement per
+/// kind.
 pub async fn check_entities(store: &dyn Store, events: &[ParsedEvent]) -> Result<(), IngestError> {
-    let wants = |k| events.iter().any(|e| e.kind == k);
+    let ids = |k| {
+        let mut ids: Vec<i64> = events
+            .iter()
+            .filter(|e| e.kind == k)
+            .map(|e| e.entity_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
     let mut facts: HashMap<(EntityKind, i64), (String, EntityFacts)> = HashMap::new();
-    if wants(EntityKind::Service) {
-        for s in store.list_services().await? {
+    let services = ids(EntityKind::Service);
+    if !services.is_empty() {
+        for s in store.services_in(&services).await? {
             facts.insert(
                 (EntityKind::Service, s.id),
                 (s.name, EntityFacts::service()),
             );
         }
     }
-    if wants(EntityKind::Number) {
-        for n in store.list_numbers().await? {
+    let numbers = ids(EntityKind::Number);
+    if !numbers.is_empty() {
+        for n in store.numbers_in(&numbers).await? {
             let caps: Vec<Capability> = [
                 (n.sms, Capability::Sms),
                 (n.mms, Capability::Mms),
@@ -279,8 +301,9 @@ pub async fn check_entities(store: &dyn Store, events: &[ParsedEvent]) -> Result
             );
         }
     }
-    if wants(EntityKind::App) {
-        for a in store.list_apps().await? {
+    let apps = ids(EntityKind::App);
+    if !apps.is_empty() {
+        for a in store.apps_in(&apps).await? {
             if let Some(t) = AppType::parse(&a.app_type) {
                 facts.insert((EntityKind::App, a.id), (a.name, EntityFacts::app(t)));
             }

@@ -110,3 +110,22 @@ fn missing_event_ids_are_generated_and_unique() {
         to_new_events(parse_request(body.as_bytes()).unwrap())[0].event_id
     );
 }
+
+#[test]
+fn an_event_id_that_cannot_travel_as_a_header_is_refused() {
+    for bad in [
+        "café-1",
+        "a b",
+        "tab\tin",
+        "line\nbreak",
+        "\u{a0}nbsp",
+        "emoji\u{1F600}",
+    ] {
+        let body = serde_json::json!([{"channel": "SMS", "event": "Delivered", "service_id": "1",
+            "event_id": bad, "payload": {}}])
+        .to_string();
+        assert_eq!(refused(&body).1.as_deref(), Some("/0/event_id"), "{bad:?}");
+    }
+    let ok = r#"{"channel":"SMS","event":"Delivered","service_id":"1","event_id":"ABC-123_x.y:z~!","payload":{}}"#;
+    assert!(parse_request(ok.as_bytes()).is_ok());
+}

@@ -15,20 +15,34 @@ use app::domain::{
 
 use std::sync::Arc;
 
-use app::domain::authorization::{AuthorizationStatus, GrantType};
+use app::{
+    domain::{
+        authorization::{AuthorizationStatus, GrantType},
+        paging::{ListQuery, Page},
+    },
+    services::WebhookService,
+};
+use async_trait::async_trait;
 
 use super::{
-    assets::{app_view, capabilities, number_view, service_view},
-    authorizers::settings_of,
-    internal, not_found, parse_id, rfc3339, unexpected, Console,
+    assets::{app_view, capabilities, number_view, page, service_view},
+    internal, not_found, parse_id, rfc3339, unexpected,
 };
 use crate::{
-    outbound::{test_call, Authorizer, NoAuth, TestCallResult},
-    store::{AuthorizationRecord, EntityId, StoreError, WebhookRecord, WebhookWrite},
+    authorizers::{settings_of, AuthorizerRegistry},
+    outbound::{test_call, Authorizer, NoAuth, OutboundClient, TestCallResult},
+    secrets::{aad, SecretBox},
+    store::{AuthorizationRecord, EntityId, Store, StoreError, WebhookRecord, WebhookWrite},
 };
 
-/// The associated data that binds a sealed hub secret to its column.
-pub const HUB_SECRET_AAD: &[u8] = b"webhooks.hub_secret";
+/// The [`WebhookService`] of this server.
+pub struct Webhooks {
+    store: Arc<dyn Store>,
+    secrets: Arc<SecretBox>,
+    outbound: Arc<OutboundClient>,
+    /// The live authorizers the test call applies (shared with the dispatcher).
+    authorizers: Arc<AuthorizerRegistry>,
+}
 
 fn view(r: WebhookRecord) -> WebhookView {
     WebhookView {
@@ -59,36 +73,18 @@ fn view(r: WebhookRecord) -> WebhookView {
     }
 }
 
-impl Console {
-    pub(super) async fn webhooks(&self) -> Result<Vec<WebhookView>, AppError> {
-        Ok(self
-            .store
-            .list_webhooks()
-            .await
-            .map_err(unexpected)?
-            .into_iter()
-            .map(view)
-            .collect())
-    }
-
-    pub(super) async fn webhook(&self, id: &str) -> Result<WebhookView, AppError> {
-        let found = self
-            .store
-            .get_webhook(parse_id(id, "webhook")?)
-            .await
-            .map_err(unexpected)?;
-        found.map(view).ok_or_else(|| not_found("webhook", id))
-    }
-
-    pub(super) async fn remove_webhook(&self, id: &str) -> Result<(), AppError> {
-        match self
-            .store
-            .delete_webhook(parse_id(id, "webhook")?)
-            .await
-            .map_err(unexpected)?
-        {
-            true => Ok(()),
-            false => Err(not_found("webhook", id)),
+impl Webhooks {
+    pub fn new(
+        store: Arc<dyn Store>,
+        secrets: Arc<SecretBox>,
+        outbound: Arc<OutboundClient>,
+        authorizers: Arc<AuthorizerRegistry>,
+    ) -> Self {
+        Webhooks {
+            store,
+            secrets,
+            outbound,
+            authorizers,
         }
     }
 
@@ -121,100 +117,6 @@ impl Console {
             },
             _ => None,
         })
-    }
-
-    pub(super) async fn put_webhook(
-        &self,
-        id: Option<&str>,
-        input: WebhookInput,
-    ) -> Result<WebhookView, AppError> {
-        let stored = match id {
-            Some(id) => Some(
-                self.store
-                    .get_webhook(parse_id(id, "webhook")?)
-                    .await
-                    .map_err(unexpected)?
-                    .ok_or_else(|| not_found("webhook", id))?,
-            ),
-            None => None,
-        };
-        let entity = match &input.entity {
-            Some(e) => self.entity(&e.kind, &e.id).await?,
-            None => None,
-        };
-        let ctx = ParseContext {
-            entity: entity.as_ref().map(|(_, facts)| facts.clone()),
-            existing: stored.as_ref().map(|w| Existing {
-                notifications: w.notifications.clone(),
-                hub_algorithm: w.hub_algorithm.as_deref().and_then(HubAlgorithm::parse),
-                hub_secret_set: w.hub_secret_enc.is_some(),
-            }),
-        };
-        let new = NewWebhook::parse(&input, &ctx).map_err(AppError::from)?;
-        let (entity_id, _) = entity.expect("parse refuses an unknown entity");
-        let esme_bind_id = match &new.forward_to_smpp_esme_bind_id {
-            Some(bind) => Some(self.esme_bind_id(bind).await?),
-            None => None,
-        };
-        let authorization = match &new.authorization_id {
-            Some(a) => Some(self.authorization_for_webhook(a).await?),
-            None => None,
-        };
-        let authorization_id = authorization.as_ref().map(|r| r.id);
-        let url_is_new = stored
-            .as_ref()
-            .is_none_or(|w| w.url != new.url.as_str() || w.authorization_id != authorization_id);
-        if url_is_new {
-            self.test_call(new.url.as_str(), authorization.as_ref())
-                .await?;
-        }
-        let (hub_algorithm, hub_secret_enc) = match &new.hub {
-            None => (None, None),
-            Some(hub) => {
-                let sealed = match &hub.secret {
-                    SecretChange::Set(secret) => {
-                        Some(self.secrets.seal(secret.expose(), HUB_SECRET_AAD))
-                    }
-                    SecretChange::Keep => stored.as_ref().and_then(|w| w.hub_secret_enc.clone()),
-                };
-                (Some(hub.algorithm.as_str().to_owned()), sealed)
-            }
-        };
-        let write = WebhookWrite {
-            name: new.name.as_str().to_owned(),
-            entity: entity_id,
-            url: new.url.as_str().to_owned(),
-            hub_algorithm,
-            hub_secret_enc,
-            authorization_id,
-            esme_bind_id,
-            enabled: new.enabled,
-            notifications: new
-                .notifications
-                .iter()
-                .map(|n| (n.channel_label().to_owned(), n.event_label().to_owned()))
-                .collect(),
-        };
-        let taken = |e: StoreError| match e {
-            StoreError::Conflict(_) => AppError::conflict(
-                Some(field::NAME),
-                format!(
-                    "A webhook named \"{}\" exists already for this entity.",
-                    write.name
-                ),
-            ),
-            e => unexpected(e),
-        };
-        let saved = match stored {
-            None => self.store.insert_webhook(&write).await.map_err(taken)?,
-            Some(w) => self
-                .store
-                .update_webhook(w.id, &write)
-                .await
-                .map_err(taken)?
-                .ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
-        };
-        Ok(view(saved))
     }
 
     async fn esme_bind_id(&self, raw: &str) -> Result<i64, AppError> {
@@ -285,12 +187,133 @@ impl Console {
             }),
         }
     }
+}
 
-    pub(super) async fn form_options(&self) -> Result<WebhookFormOptions, AppError> {
-        let services = self.store.list_services().await.map_err(unexpected)?;
-        let numbers = self.store.list_numbers().await.map_err(unexpected)?;
-        let apps = self.store.list_apps().await.map_err(unexpected)?;
-        let binds = self.store.list_esme_binds().await.map_err(unexpected)?;
+#[async_trait]
+impl WebhookService for Webhooks {
+    async fn list(&self, query: &ListQuery) -> Result<Page<WebhookView>, AppError> {
+        let rows = self.store.list_webhooks(query).await.map_err(unexpected)?;
+        Ok(page(rows, query, view, |v| &v.id))
+    }
+
+    async fn get(&self, id: &str) -> Result<WebhookView, AppError> {
+        let found = self
+            .store
+            .get_webhook(parse_id(id, "webhook")?)
+            .await
+            .map_err(unexpected)?;
+        found.map(view).ok_or_else(|| not_found("webhook", id))
+    }
+
+    async fn save(&self, id: Option<&str>, input: WebhookInput) -> Result<WebhookView, AppError> {
+        let stored = match id {
+            Some(id) => Some(
+                self.store
+                    .get_webhook(parse_id(id, "webhook")?)
+                    .await
+                    .map_err(unexpected)?
+                    .ok_or_else(|| not_found("webhook", id))?,
+            ),
+            None => None,
+        };
+        let entity = match &input.entity {
+            Some(e) => self.entity(&e.kind, &e.id).await?,
+            None => None,
+        };
+        let ctx = ParseContext {
+            entity: entity.as_ref().map(|(_, facts)| facts.clone()),
+            existing: stored.as_ref().map(|w| Existing {
+                notifications: w.notifications.clone(),
+                hub_algorithm: w.hub_algorithm.as_deref().and_then(HubAlgorithm::parse),
+                hub_secret_set: w.hub_secret_enc.is_some(),
+            }),
+        };
+        let new = NewWebhook::parse(&input, &ctx).map_err(AppError::from)?;
+        let (entity_id, _) = entity.expect("parse refuses an unknown entity");
+        let esme_bind_id = match &new.forward_to_smpp_esme_bind_id {
+            Some(bind) => Some(self.esme_bind_id(bind).await?),
+            None => None,
+        };
+        let authorization = match &new.authorization_id {
+            Some(a) => Some(self.authorization_for_webhook(a).await?),
+            None => None,
+        };
+        let authorization_id = authorization.as_ref().map(|r| r.id);
+        let url_is_new = stored
+            .as_ref()
+            .is_none_or(|w| w.url != new.url.as_str() || w.authorization_id != authorization_id);
+        if url_is_new {
+            self.test_call(new.url.as_str(), authorization.as_ref())
+                .await?;
+        }
+        let (hub_algorithm, hub_secret_enc) = match &new.hub {
+            None => (None, None),
+            Some(hub) => {
+                let sealed = match &hub.secret {
+                    SecretChange::Set(secret) => {
+                        Some(self.secrets.seal(secret.expose(), aad::HUB_SECRET))
+                    }
+                    SecretChange::Keep => stored.as_ref().and_then(|w| w.hub_secret_enc.clone()),
+                };
+                (Some(hub.algorithm.as_str().to_owned()), sealed)
+            }
+        };
+        let write = WebhookWrite {
+            name: new.name.as_str().to_owned(),
+            entity: entity_id,
+            url: new.url.as_str().to_owned(),
+            hub_algorithm,
+            hub_secret_enc,
+            authorization_id,
+            esme_bind_id,
+            enabled: new.enabled,
+            notifications: new
+                .notifications
+                .iter()
+                .map(|n| (n.channel_label().to_owned(), n.event_label().to_owned()))
+                .collect(),
+        };
+        let taken = |e: StoreError| match e {
+            StoreError::Conflict(_) => AppError::conflict(
+                Some(field::NAME),
+                format!(
+                    "A webhook named \"{}\" exists already for this entity.",
+                    write.name
+                ),
+            ),
+            e => unexpected(e),
+        };
+        let saved = match stored {
+            None => self.store.insert_webhook(&write).await.map_err(taken)?,
+            Some(w) => self
+                .store
+                .update_webhook(w.id, &write)
+                .await
+                .map_err(taken)?
+                .ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
+        };
+        Ok(view(saved))
+    }
+
+    async fn delete(&self, id: &str) -> Result<(), AppError> {
+        match self
+            .store
+            .delete_webhook(parse_id(id, "webhook")?)
+            .await
+            .map_err(unexpected)?
+        {
+            true => Ok(()),
+            false => Err(not_found("webhook", id)),
+        }
+    }
+
+    async fn form_options(&self) -> Result<WebhookFormOptions, AppError> {
+        // Why every item (up to the list maximum): the form's selects offer them all.
+        let all = ListQuery::all();
+        let services = self.store.list_services(&all).await.map_err(unexpected)?;
+        let numbers = self.store.list_numbers(&all).await.map_err(unexpected)?;
+        let apps = self.store.list_apps(&all).await.map_err(unexpected)?;
+        let binds = self.store.list_esme_binds(&all).await.map_err(unexpected)?;
         Ok(WebhookFormOptions {
             services: services.into_iter().map(service_view).collect(),
             numbers: numbers.into_iter().map(number_view).collect(),
@@ -308,7 +331,7 @@ impl Console {
                 .collect(),
             authorizations: self
                 .store
-                .list_authorizations()
+                .list_authorizations(&all)
                 .await
                 .map_err(unexpected)?
                 .into_iter()

@@ -5,10 +5,11 @@
 
 use app::{
     domain::assets::{AppInput, EsmeBindInput, NumberInput, ServiceInput},
-    services::ConsoleService,
+    services::AssetService,
 };
 
-use super::{unexpected, Console};
+use super::unexpected;
+use crate::store::Store;
 
 const SERVICES: &[&str] = &[
     "Order Updates",
@@ -45,8 +46,11 @@ const ESME_BINDS: &[(&str, &str, &str)] = &[
 ];
 
 /// Adds the demo assets if the database has none; returns whether it did.
-pub async fn seed(console: &Console) -> Result<bool, app::domain::AppError> {
-    if !console.store.has_no_assets().await.map_err(unexpected)? {
+pub async fn seed(
+    store: &dyn Store,
+    console: &dyn AssetService,
+) -> Result<bool, app::domain::AppError> {
+    if !store.has_no_assets().await.map_err(unexpected)? {
         return Ok(false);
     }
     for name in SERVICES {

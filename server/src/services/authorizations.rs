@@ -18,13 +18,20 @@ use app::domain::{
     AppError,
 };
 
-use super::{
-    authorizers::{oauth2_config, open_secrets, seal_tokens, settings_of, PKCE_AAD, SECRETS_AAD},
-    internal, not_found, parse_id, rfc3339, unexpected, Console,
+use std::sync::Arc;
+
+use app::{
+    domain::paging::{ListQuery, Page},
+    services::AuthorizationService,
 };
+use async_trait::async_trait;
+
+use super::{internal, not_found, parse_id, rfc3339, unexpected};
 use crate::{
-    outbound::auth::oauth2,
-    store::{now_millis, AuthorizationRecord, AuthorizationWrite, PendingFlow, StoreError},
+    authorizers::{oauth2_config, open_secrets, seal_tokens, settings_of, AuthorizerRegistry},
+    outbound::{auth::oauth2, OutboundClient},
+    secrets::{aad, SecretBox},
+    store::{now_millis, AuthorizationRecord, AuthorizationWrite, PendingFlow, Store, StoreError},
 };
 
 /// How long a Get Access Token click waits for the browser to come back.
@@ -88,13 +95,27 @@ fn token_identity(t: &str, s: &AuthorizationSettings) -> impl PartialEq {
     )
 }
 
-impl Console {
-    pub(super) async fn authorizations(&self) -> Result<Vec<AuthorizationView>, AppError> {
-        let records = self.store.list_authorizations().await.map_err(unexpected)?;
-        records
-            .iter()
-            .map(|r| view(r, self.authorizers.call_back_url()))
-            .collect()
+/// The [`AuthorizationService`] of this server.
+pub struct Authorizations {
+    store: Arc<dyn Store>,
+    secrets: Arc<SecretBox>,
+    outbound: Arc<OutboundClient>,
+    authorizers: Arc<AuthorizerRegistry>,
+}
+
+impl Authorizations {
+    pub fn new(
+        store: Arc<dyn Store>,
+        secrets: Arc<SecretBox>,
+        outbound: Arc<OutboundClient>,
+        authorizers: Arc<AuthorizerRegistry>,
+    ) -> Self {
+        Authorizations {
+            store,
+            secrets,
+            outbound,
+            authorizers,
+        }
     }
 
     async fn authorization_record(&self, id: &str) -> Result<AuthorizationRecord, AppError> {
@@ -105,14 +126,90 @@ impl Console {
             .ok_or_else(|| not_found("authorization", id))
     }
 
-    pub(super) async fn authorization(&self, id: &str) -> Result<AuthorizationView, AppError> {
+    /// The OAuth 2.0 settings of a stored profile, or a validation error on `type`/`grant_type`.
+    fn oauth2_of(
+        &self,
+        r: &AuthorizationRecord,
+        grant: GrantType,
+    ) -> Result<crate::outbound::auth::OAuth2Config, AppError> {
+        let settings = settings_of(r).map_err(internal)?;
+        if r.auth_type != AuthType::OAuth2.label() {
+            return Err(AppError::validation(
+                "type",
+                "Only an OAuth 2.0 authorization gets an access token.",
+            ));
+        }
+        if settings.grant_type.unwrap_or_default() != grant {
+            return Err(AppError::validation(
+                "grant_type",
+                format!(
+                    "This authorization uses the {} grant.",
+                    settings.grant_type.unwrap_or_default()
+                ),
+            ));
+        }
+        let secrets = open_secrets(&self.secrets, r).map_err(internal)?;
+        Ok(oauth2_config(
+            &settings,
+            &secrets,
+            self.authorizers.call_back_url(),
+        ))
+    }
+
+    async fn exchange(&self, id: i64, code: &str, flow: &PendingFlow) -> Result<(), String> {
+        let record = match self.store.get_authorization(id).await {
+            Ok(Some(r)) => r,
+            Ok(None) => return Err("The authorization was deleted meanwhile.".into()),
+            Err(e) => return Err(unexpected(e).to_string()),
+        };
+        let cfg = self
+            .oauth2_of(&record, GrantType::AuthorizationCode)
+            .map_err(|e| e.to_string())?;
+        let verifier = self
+            .secrets
+            .open(&flow.pkce_verifier_enc, aad::PKCE_VERIFIER)
+            .map_err(|e| internal(e).to_string())?;
+        let tokens = oauth2::exchange_code(&self.outbound, &cfg, code, &verifier)
+            .await
+            .map_err(|e| format!("Could not get an access token: {}", e.message()))?;
+        let write = seal_tokens(&self.secrets, &tokens);
+        self.store
+            .save_tokens(id, &write)
+            .await
+            .map_err(|e| unexpected(e).to_string())?;
+        self.authorizers.forget(id);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuthorizationService for Authorizations {
+    fn call_back_url(&self) -> String {
+        self.authorizers.call_back_url().to_owned()
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Page<AuthorizationView>, AppError> {
+        let rows = self
+            .store
+            .list_authorizations(query)
+            .await
+            .map_err(unexpected)?;
+        let call_back_url = self.authorizers.call_back_url();
+        let views = rows
+            .iter()
+            .map(|r| view(r, call_back_url))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page::from_probe(views, query.limit, |v| v.id.clone()))
+    }
+
+    async fn get(&self, id: &str) -> Result<AuthorizationView, AppError> {
         view(
             &self.authorization_record(id).await?,
             self.authorizers.call_back_url(),
         )
     }
 
-    pub(super) async fn put_authorization(
+    async fn save(
         &self,
         id: Option<&str>,
         input: AuthorizationInput,
@@ -170,7 +267,7 @@ impl Console {
             settings: settings_json(&new.settings, &secrets),
             secrets_enc: (!secrets.is_empty()).then(|| {
                 let json = serde_json::to_string(&secrets).expect("secrets serialize");
-                self.secrets.seal(&json, SECRETS_AAD)
+                self.secrets.seal(&json, aad::AUTHORIZATION_SECRETS)
             }),
             status: status.label().to_owned(),
             status_reason: reason.map(str::to_owned),
@@ -200,7 +297,7 @@ impl Console {
         view(&saved, self.authorizers.call_back_url())
     }
 
-    pub(super) async fn remove_authorization(&self, id: &str) -> Result<(), AppError> {
+    async fn delete(&self, id: &str) -> Result<(), AppError> {
         let n = parse_id(id, "authorization")?;
         let in_use = |users: Vec<String>| {
             AppError::conflict(
@@ -227,37 +324,7 @@ impl Console {
         }
     }
 
-    /// The OAuth 2.0 settings of a stored profile, or a validation error on `type`/`grant_type`.
-    fn oauth2_of(
-        &self,
-        r: &AuthorizationRecord,
-        grant: GrantType,
-    ) -> Result<crate::outbound::auth::OAuth2Config, AppError> {
-        let settings = settings_of(r).map_err(internal)?;
-        if r.auth_type != AuthType::OAuth2.label() {
-            return Err(AppError::validation(
-                "type",
-                "Only an OAuth 2.0 authorization gets an access token.",
-            ));
-        }
-        if settings.grant_type.unwrap_or_default() != grant {
-            return Err(AppError::validation(
-                "grant_type",
-                format!(
-                    "This authorization uses the {} grant.",
-                    settings.grant_type.unwrap_or_default()
-                ),
-            ));
-        }
-        let secrets = open_secrets(&self.secrets, r).map_err(internal)?;
-        Ok(oauth2_config(
-            &settings,
-            &secrets,
-            self.authorizers.call_back_url(),
-        ))
-    }
-
-    pub(super) async fn fetch_access_token(&self, id: &str) -> Result<AuthorizationView, AppError> {
+    async fn get_access_token(&self, id: &str) -> Result<AuthorizationView, AppError> {
         let r = self.authorization_record(id).await?;
         let cfg = self.oauth2_of(&r, GrantType::ClientCredentials)?;
         match oauth2::fetch_client_credentials(&self.outbound, &cfg).await {
@@ -268,7 +335,7 @@ impl Console {
                     .await
                     .map_err(unexpected)?;
                 self.authorizers.forget(r.id);
-                self.authorization(id).await
+                self.get(id).await
             }
             Err(e) => {
                 self.authorizers
@@ -284,7 +351,7 @@ impl Console {
         }
     }
 
-    pub(super) async fn begin_authorization(&self, id: &str) -> Result<String, AppError> {
+    async fn start_authorization(&self, id: &str) -> Result<String, AppError> {
         let r = self.authorization_record(id).await?;
         let cfg = self.oauth2_of(&r, GrantType::AuthorizationCode)?;
         let request = oauth2::authorization_request(&cfg)
@@ -292,7 +359,9 @@ impl Console {
         let flow = PendingFlow {
             state: request.state.clone(),
             authorization_id: r.id,
-            pkce_verifier_enc: self.secrets.seal(request.pkce_verifier.expose(), PKCE_AAD),
+            pkce_verifier_enc: self
+                .secrets
+                .seal(request.pkce_verifier.expose(), aad::PKCE_VERIFIER),
             expires_at: now_millis() + FLOW_TTL_MS,
         };
         self.store
@@ -302,7 +371,7 @@ impl Console {
         Ok(request.url)
     }
 
-    pub(super) async fn finish_authorization(
+    async fn complete_authorization(
         &self,
         state: &str,
         code: Option<&str>,
@@ -347,30 +416,5 @@ impl Console {
                 fail(Some(id), message)
             }
         }
-    }
-
-    async fn exchange(&self, id: i64, code: &str, flow: &PendingFlow) -> Result<(), String> {
-        let record = match self.store.get_authorization(id).await {
-            Ok(Some(r)) => r,
-            Ok(None) => return Err("The authorization was deleted meanwhile.".into()),
-            Err(e) => return Err(unexpected(e).to_string()),
-        };
-        let cfg = self
-            .oauth2_of(&record, GrantType::AuthorizationCode)
-            .map_err(|e| e.to_string())?;
-        let verifier = self
-            .secrets
-            .open(&flow.pkce_verifier_enc, PKCE_AAD)
-            .map_err(|e| internal(e).to_string())?;
-        let tokens = oauth2::exchange_code(&self.outbound, &cfg, code, &verifier)
-            .await
-            .map_err(|e| format!("Could not get an access token: {}", e.message()))?;
-        let write = seal_tokens(&self.secrets, &tokens);
-        self.store
-            .save_tokens(id, &write)
-            .await
-            .map_err(|e| unexpected(e).to_string())?;
-        self.authorizers.forget(id);
-        Ok(())
     }
 }

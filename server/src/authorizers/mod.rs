@@ -1,192 +1,32 @@
 //! The live authorizers of the stored profiles ([`AuthorizerRegistry`], the server's
-//! [`AuthorizerSource`]) and where their OAuth 2.0 tokens go ([`StoreTokenSink`]).
+//! [`AuthorizerSource`]) and where their OAuth 2.0 tokens go ([`StoreTokenSink`]). Built first at
+//! start-up: the dispatcher and the services (test calls, Get Access Token) share this one
+//! registry, so an OAuth 2.0 token fetched by either serves both.
 //!
 //! Guarantees: one live `Authorizer` per profile, so a token is fetched once and shared by every
 //! test call and delivery; it is rebuilt from the store when the profile's `updated_at` changed
-//! (an edit) or when the console dropped it (tokens obtained through Get Access Token), and never
-//! otherwise, so its token cache and Digest nonce count survive between requests. Secrets and tokens
-//! are opened only here, into [`Secret`]s, and sealed back with AAD naming their column.
+//! (an edit) or when the services dropped it (tokens obtained through Get Access Token), and never
+//! otherwise, so its token cache and Digest nonce count survive between requests.
+
+mod stored;
 
 use std::{
-    collections::{BTreeMap, HashMap},
+    collections::HashMap,
     sync::{Arc, Mutex},
-    time::Duration,
 };
 
-use app::domain::authorization::{AuthType, AuthorizationSettings, GrantType, SecretField};
 use async_trait::async_trait;
+
+pub use stored::{oauth2_config, open_secrets, profile_of, seal_tokens, settings_of, ProfileError};
 
 use crate::{
     outbound::{
-        auth::{
-            authorizer, ApiKeyConfig, AuthProfile, AwsConfig, BasicConfig, DigestConfig,
-            OAuth2Config, TokenSet, TokenSink,
-        },
+        auth::{authorizer, TokenSet, TokenSink},
         Authorizer, AuthorizerSource, OutboundError,
     },
-    secrets::{Secret, SecretBox},
-    store::{AuthorizationRecord, Millis, Store, TokensWrite},
+    secrets::SecretBox,
+    store::{AuthorizationRecord, Millis, Store},
 };
-
-/// AAD of the sealed JSON object of a profile's write-only fields.
-pub(crate) const SECRETS_AAD: &[u8] = b"authorizations.secrets";
-pub(crate) const ACCESS_TOKEN_AAD: &[u8] = b"authorizations.access_token";
-pub(crate) const REFRESH_TOKEN_AAD: &[u8] = b"authorizations.refresh_token";
-pub(crate) const PKCE_AAD: &[u8] = b"oauth_pending_flows.pkce_verifier";
-
-/// Why a stored profile cannot be turned into an [`AuthProfile`] (a damaged row or a lost key).
-#[derive(Debug, thiserror::Error)]
-pub enum ProfileError {
-    #[error("the stored settings cannot be read")]
-    Settings(#[source] serde_json::Error),
-    #[error("the stored secrets cannot be opened (was the secret key file replaced?)")]
-    Secrets,
-    #[error("the stored type {0:?} is unknown")]
-    Type(String),
-}
-
-/// Opens the sealed write-only fields of a record.
-pub(crate) fn open_secrets(
-    secrets: &SecretBox,
-    record: &AuthorizationRecord,
-) -> Result<BTreeMap<SecretField, String>, ProfileError> {
-    let Some(sealed) = &record.secrets_enc else {
-        return Ok(BTreeMap::new());
-    };
-    let json = secrets
-        .open(sealed, SECRETS_AAD)
-        .map_err(|_| ProfileError::Secrets)?;
-    serde_json::from_str(json.expose()).map_err(|_| ProfileError::Secrets)
-}
-
-pub(crate) fn settings_of(
-    record: &AuthorizationRecord,
-) -> Result<AuthorizationSettings, ProfileError> {
-    serde_json::from_str(&record.settings).map_err(ProfileError::Settings)
-}
-
-/// The stored tokens of a record, opened.
-fn tokens_of(
-    secrets: &SecretBox,
-    r: &AuthorizationRecord,
-) -> Result<Option<TokenSet>, ProfileError> {
-    let Some(access) = &r.access_token_enc else {
-        return Ok(None);
-    };
-    let open = |sealed: &str, aad| secrets.open(sealed, aad).map_err(|_| ProfileError::Secrets);
-    Ok(Some(TokenSet {
-        access_token: open(access, ACCESS_TOKEN_AAD)?,
-        refresh_token: r
-            .refresh_token_enc
-            .as_deref()
-            .map(|s| open(s, REFRESH_TOKEN_AAD))
-            .transpose()?,
-        expires_at: r.token_expires_at,
-    }))
-}
-
-/// The OAuth 2.0 part of a profile, as the outbound flows take it.
-pub(crate) fn oauth2_config(
-    s: &AuthorizationSettings,
-    secret: &BTreeMap<SecretField, String>,
-    call_back_url: &str,
-) -> OAuth2Config {
-    let grant = s.grant_type.unwrap_or_default();
-    let code = grant == GrantType::AuthorizationCode;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let secret_of = |f| Secret::new(secret.get(&f).cloned().unwrap_or_default());
-    OAuth2Config {
-        grant,
-        client_id: if code {
-            text(&s.consumer_id)
-        } else {
-            text(&s.client_id)
-        },
-        client_secret: secret_of(if code {
-            SecretField::ConsumerSecret
-        } else {
-            SecretField::ClientSecret
-        }),
-        authorization_url: s.authorization_url.clone(),
-        redirect_url: code.then(|| call_back_url.to_owned()),
-        scope: s.scope.clone(),
-        access_token_url: text(&s.access_token_url),
-        refresh_token_url: s.refresh_token_url.clone(),
-        validity: s
-            .limited_validity
-            .unwrap_or(false)
-            .then_some(s.validity)
-            .flatten()
-            .map(Duration::from_secs),
-        token_method: s.access_token_url_method.unwrap_or_default(),
-        parameter_type: s.access_token_url_parameter_type.unwrap_or_default(),
-        extra_headers: s
-            .access_token_url_headers
-            .iter()
-            .flat_map(|h| h.0.iter().map(|kv| (kv.key.clone(), kv.value.clone())))
-            .collect(),
-        client_authentication: s.client_authentication.unwrap_or_default(),
-    }
-}
-
-/// A stored record as the outbound code applies it.
-pub(crate) fn profile_of(
-    secrets: &SecretBox,
-    r: &AuthorizationRecord,
-    call_back_url: &str,
-) -> Result<AuthProfile, ProfileError> {
-    let s = settings_of(r)?;
-    let secret = open_secrets(secrets, r)?;
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let secret_of = |f| Secret::new(secret.get(&f).cloned().unwrap_or_default());
-    let t = AuthType::parse(&r.auth_type).ok_or_else(|| ProfileError::Type(r.auth_type.clone()))?;
-    Ok(match t {
-        AuthType::NoAuth => AuthProfile::NoAuth,
-        AuthType::Basic => AuthProfile::Basic(BasicConfig {
-            username: text(&s.username),
-            password: secret_of(SecretField::Password),
-        }),
-        AuthType::Digest => AuthProfile::Digest(DigestConfig {
-            username: text(&s.username),
-            password: secret_of(SecretField::Password),
-            realm: s.realm.clone(),
-            nonce: s.nonce.clone(),
-            opaque: s.opaque.clone(),
-            algorithm: s.algorithm.unwrap_or_default(),
-            qop: s.qop.unwrap_or_default(),
-            nonce_count: s.nonce_count,
-            client_nonce: s.client_nonce.clone(),
-        }),
-        AuthType::AwsSignature => AuthProfile::Aws(AwsConfig {
-            access_key: text(&s.access_key),
-            secret_key: secret_of(SecretField::SecretKey),
-            region: text(&s.region),
-            service_name: text(&s.service_name),
-        }),
-        AuthType::ApiKey => AuthProfile::ApiKey(ApiKeyConfig {
-            key: text(&s.key),
-            value: secret_of(SecretField::KeyValue),
-            add_to: s.add_to.unwrap_or_default(),
-        }),
-        AuthType::OAuth2 => AuthProfile::OAuth2 {
-            authorization_id: r.id,
-            config: oauth2_config(&s, &secret, call_back_url),
-            tokens: tokens_of(secrets, r)?,
-        },
-    })
-}
-
-/// Seals tokens for the store.
-pub(crate) fn seal_tokens(secrets: &SecretBox, tokens: &TokenSet) -> TokensWrite {
-    TokensWrite {
-        access_token_enc: secrets.seal(tokens.access_token.expose(), ACCESS_TOKEN_AAD),
-        refresh_token_enc: tokens
-            .refresh_token
-            .as_ref()
-            .map(|t| secrets.seal(t.expose(), REFRESH_TOKEN_AAD)),
-        expires_at: tokens.expires_at,
-    }
-}
 
 /// Keeps what live OAuth 2.0 authorizers fetch: sealed tokens, and the status they imply.
 pub struct StoreTokenSink {
@@ -322,6 +162,7 @@ impl AuthorizerSource for AuthorizerRegistry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outbound::auth::AuthProfile;
     use crate::{
         secrets::SecretKey,
         store::{sqlite::test_store, AuthorizationStore as _, AuthorizationWrite},
@@ -332,9 +173,10 @@ mod tests {
             name: "partner".into(),
             auth_type: "Basic Auth".into(),
             settings: r#"{"username":"ana","secrets_set":["password"]}"#.into(),
-            secrets_enc: Some(
-                secrets.seal(&format!(r#"{{"password":"{password}"}}"#), SECRETS_AAD),
-            ),
+            secrets_enc: Some(secrets.seal(
+                &format!(r#"{{"password":"{password}"}}"#),
+                crate::secrets::aad::AUTHORIZATION_SECRETS,
+            )),
             status: "Authorized".into(),
             status_reason: None,
             clear_tokens: false,
