@@ -24,7 +24,9 @@ fn page(query: &ListQueryInput) -> Result<crate::domain::paging::ListQuery, AppE
 }
 
 #[server]
-pub async fn list_services(query: ListQueryInput) -> Result<Page<ServiceView>, AppError> {
+pub async fn list_services(
+    #[server(default)] query: ListQueryInput,
+) -> Result<Page<ServiceView>, AppError> {
     assets().await?.list_services(&page(&query)?).await
 }
 
@@ -44,7 +46,9 @@ pub async fn save_service(id: Option<String>, name: String) -> Result<ServiceVie
 }
 
 #[server]
-pub async fn list_numbers(query: ListQueryInput) -> Result<Page<NumberView>, AppError> {
+pub async fn list_numbers(
+    #[server(default)] query: ListQueryInput,
+) -> Result<Page<NumberView>, AppError> {
     assets().await?.list_numbers(&page(&query)?).await
 }
 
@@ -69,7 +73,9 @@ pub async fn save_number(
 }
 
 #[server]
-pub async fn list_apps(query: ListQueryInput) -> Result<Page<AppView>, AppError> {
+pub async fn list_apps(
+    #[server(default)] query: ListQueryInput,
+) -> Result<Page<AppView>, AppError> {
     assets().await?.list_apps(&page(&query)?).await
 }
 
@@ -92,7 +98,9 @@ pub async fn save_app(
 }
 
 #[server]
-pub async fn list_esme_binds(query: ListQueryInput) -> Result<Page<EsmeBindView>, AppError> {
+pub async fn list_esme_binds(
+    #[server(default)] query: ListQueryInput,
+) -> Result<Page<EsmeBindView>, AppError> {
     assets().await?.list_esme_binds(&page(&query)?).await
 }
 

@@ -19,7 +19,7 @@ async fn authorizations(
 
 #[server]
 pub async fn list_authorizations(
-    query: ListQueryInput,
+    #[server(default)] query: ListQueryInput,
 ) -> Result<Page<AuthorizationView>, AppError> {
     let query = crate::domain::paging::ListQuery::parse(&query)?;
     authorizations().await?.list(&query).await

@@ -18,7 +18,9 @@ async fn deliveries() -> Result<std::sync::Arc<dyn crate::services::DeliveryServ
 
 /// One page of the log, newest first.
 #[server]
-pub async fn list_deliveries(query: DeliveryQueryInput) -> Result<Page<DeliveryView>, AppError> {
+pub async fn list_deliveries(
+    #[server(default)] query: DeliveryQueryInput,
+) -> Result<Page<DeliveryView>, AppError> {
     let query = crate::domain::deliveries::DeliveryQuery::parse(&query)?;
     deliveries().await?.list(&query).await
 }
@@ -36,14 +38,18 @@ pub async fn resend_delivery(id: String) -> Result<DeliveryDetailView, AppError>
 
 /// What a bulk resend of these filters would do (the preview before starting it).
 #[server]
-pub async fn preview_bulk_resend(query: DeliveryQueryInput) -> Result<BulkResendPreview, AppError> {
+pub async fn preview_bulk_resend(
+    #[server(default)] query: DeliveryQueryInput,
+) -> Result<BulkResendPreview, AppError> {
     let query = crate::domain::deliveries::DeliveryQuery::parse(&query)?;
     deliveries().await?.preview_bulk_resend(&query).await
 }
 
 /// Starts a bulk resend of what the filters select (a background job).
 #[server]
-pub async fn start_bulk_resend(query: DeliveryQueryInput) -> Result<BulkJobView, AppError> {
+pub async fn start_bulk_resend(
+    #[server(default)] query: DeliveryQueryInput,
+) -> Result<BulkJobView, AppError> {
     let query = crate::domain::deliveries::DeliveryQuery::parse(&query)?;
     deliveries().await?.start_bulk_resend(&query).await
 }

@@ -17,7 +17,9 @@ async fn webhooks() -> Result<std::sync::Arc<dyn crate::services::WebhookService
 }
 
 #[server]
-pub async fn list_webhooks(query: ListQueryInput) -> Result<Page<WebhookView>, AppError> {
+pub async fn list_webhooks(
+    #[server(default)] query: ListQueryInput,
+) -> Result<Page<WebhookView>, AppError> {
     let query = crate::domain::paging::ListQuery::parse(&query)?;
     webhooks().await?.list(&query).await
 }
