@@ -88,6 +88,8 @@ async fn bench(n: usize) {
             authorization_id: None,
             esme_bind_id: None,
             enabled: true,
+            max_in_flight: None,
+            rate_per_second: None,
             notifications: vec![("SMS".into(), "Delivered".into())],
         })
         .await

@@ -99,6 +99,11 @@ pub struct GlobalArgs {
           value_parser = parse_retry_schedule, global = true)]
     pub retry_schedule: crate::dispatcher::RetrySchedule,
 
+    /// Outbound requests in flight at most, all webhooks together; the webhooks with work share
+    /// them fairly (a lone webhook may use them all).
+    #[arg(long, env = "MAX_IN_FLIGHT", default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..=10_000), global = true)]
+    pub max_in_flight: u32,
+
     /// How long deliveries, their attempts and events are kept before they are pruned, e.g.
     /// `30d`, `12h` (the dashboard's aggregates are kept 400 days).
     #[arg(long, env = "RETAIN_DELIVERIES", default_value = "30d", value_parser = parse_duration, global = true)]

@@ -46,6 +46,8 @@ pub struct Config {
     /// `--public-url`, validated; `None`: `http://<bound address>`.
     pub public_url: Option<String>,
     pub retry_schedule: crate::dispatcher::RetrySchedule,
+    /// `--max-in-flight`.
+    pub max_in_flight: usize,
     /// `--retain-deliveries`.
     pub retain_deliveries: Duration,
     /// Whether `serve` runs the background workers (the dispatcher, bulk resends, retention).
@@ -88,6 +90,7 @@ impl Config {
             public_url: args.public_url.clone(),
             retry_schedule: args.retry_schedule.clone(),
             retain_deliveries: args.retain_deliveries,
+            max_in_flight: args.max_in_flight as usize,
             run_dispatcher: true,
         })
     }

@@ -109,7 +109,10 @@ impl Application {
             outbound.clone(),
             secrets.clone(),
             authorizers.clone(),
-            DispatcherConfig::new(config.retry_schedule.clone(), config.request_timeout),
+            DispatcherConfig {
+                concurrency: config.max_in_flight,
+                ..DispatcherConfig::new(config.retry_schedule.clone(), config.request_timeout)
+            },
         );
         let bulk = BulkResender::new(store.clone(), dispatcher.clone());
         let retention = Retention::new(

@@ -68,8 +68,18 @@ pub struct ForwardToSmppView {
     pub esme_bind_id: String,
 }
 
+/// How a webhook's deliveries have gone (CONTRACT §4 "health"): failed attempts in a row, the
+/// last delivered attempt, and the attempts' latency over the last 24 hours.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebhookHealthView {
+    pub consecutive_failures: u64,
+    pub last_success_at: Option<String>,
+    pub p50_ms: Option<u64>,
+    pub p99_ms: Option<u64>,
+}
+
 /// An outbound webhook (CONTRACT §2 response shape).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookView {
     pub id: String,
     pub name: String,
@@ -83,6 +93,9 @@ pub struct WebhookView {
     /// "Active" or "Disabled".
     pub status: String,
     pub updated_at: String,
+    /// Its own limits (`null`s: the fair share).
+    pub delivery: crate::domain::webhook::DeliverySettings,
+    pub health: WebhookHealthView,
 }
 
 /// Names of the webhooks that keep an asset (or authorization) from being deleted.

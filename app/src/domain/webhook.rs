@@ -9,6 +9,7 @@
 //! never appear in `Debug`. Whether ids (entity, authorization, ESME bind) exist is the server's
 //! question: it answers the entity's through [`ParseContext`].
 
+pub mod delivery;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -19,11 +20,12 @@ use serde::{Deserialize, Serialize};
 use super::channels::{EntityFacts, EntityKind, Notification};
 use super::validation::{field, Name, SecretChange, ValidationError, ValidationErrors};
 
+pub use delivery::{DeliverySettings, DeliverySettingsInput};
 pub use url::HttpsUrl;
 
 /// The webhook form or the JSON body of `POST/PUT /api/v1/integrations`, before any check.
 /// Missing fields read as empty, so that they are reported as validation errors, not as bad JSON.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebhookInput {
     pub name: String,
@@ -36,6 +38,8 @@ pub struct WebhookInput {
     pub forward_to_smpp: Option<ForwardToSmppInput>,
     /// `None` means enabled.
     pub enabled: Option<bool>,
+    /// `None`: the dispatcher's fair share only.
+    pub delivery: Option<DeliverySettingsInput>,
 }
 
 impl WebhookInput {
@@ -242,7 +246,7 @@ pub struct EntityRef {
 }
 
 /// A webhook that passed every rule the domain can check.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewWebhook {
     pub name: Name,
     pub entity: EntityRef,
@@ -254,6 +258,7 @@ pub struct NewWebhook {
     pub authorization_id: Option<String>,
     pub forward_to_smpp_esme_bind_id: Option<String>,
     pub enabled: bool,
+    pub delivery: DeliverySettings,
 }
 
 impl NewWebhook {
@@ -275,6 +280,7 @@ impl NewWebhook {
         ));
         let kind = entity.as_ref().map(|e| e.kind);
         let forward = errors.check_all(rules::forward_to_smpp(input, kind));
+        let delivery = errors.check_all(DeliverySettings::parse(input.delivery.as_ref()));
         let authorization_id = input
             .authorization_id
             .as_deref()
@@ -290,6 +296,7 @@ impl NewWebhook {
             authorization_id,
             forward_to_smpp_esme_bind_id: forward.expect("checked"),
             enabled: input.enabled.unwrap_or(true),
+            delivery: delivery.expect("checked"),
         })
     }
 }

@@ -2,16 +2,20 @@
 //! concurrent sends (SPEC §4).
 //!
 //! Phases (one file each): the deliveries service stores events with their deliveries in one
-//! transaction and wakes the dispatcher; `queue` claims due deliveries with a lease, prepares each
-//! webhook once per batch and works on each delivery with no transaction open (`send`, `signing`);
-//! `outcome` and `retry` decide what comes next; the results are recorded in batches, fenced on
-//! the lease.
+//! transaction and wakes the dispatcher; `claimer` leases due deliveries fairly (`fairness`: the
+//! send slots shared among the webhooks with work); `queue` prepares each webhook once per batch
+//! and works on each delivery with no transaction open (`send`, `signing`); `outcome` and
+//! `retry` decide what comes next; the results are recorded in batches, fenced on the lease;
+//! `worker` runs it all in the background and renews the leases of attempts still running.
 //!
 //! Guarantees: at-least-once. A delivery is written with its event; a claimed delivery whose
-//! worker dies is due again when its lease expires; a result is recorded only by the lease holder,
-//! so the worst case is a duplicate request, never a lost delivery. Tests drive
-//! [`Dispatcher::run_once`] and never sleep.
+//! worker dies is due again when its lease expires; a lease is renewed while its attempt runs, so
+//! a slow attempt is never taken over; a result is recorded only by the lease holder, so the worst
+//! case is a duplicate request, never a lost delivery; a resend never runs beside a live attempt.
+//! Tests drive [`Dispatcher::run_once`] and never sleep.
 
+mod claimer;
+pub mod fairness;
 pub mod metrics;
 pub mod outcome;
 mod queue;
@@ -31,7 +35,8 @@ pub use retry::RetrySchedule;
 use crate::outbound::{AuthorizerSource, OutboundClient};
 use crate::secrets::SecretBox;
 use crate::store::{
-    now_millis, AttemptResult, ClaimWhat, ClaimedBatch, Lease, Millis, Store, StoreError, Trigger,
+    now_millis, AttemptResult, ClaimWhat, ClaimedBatch, Lease, Millis, ResendClaim, Store,
+    StoreError, Trigger,
 };
 
 /// How the dispatcher works.
@@ -42,7 +47,8 @@ pub struct DispatcherConfig {
     pub request_timeout: Duration,
     /// Deliveries claimed per batch.
     pub batch_size: usize,
-    /// Requests in flight at most.
+    /// Requests in flight at most, all webhooks together (`--max-in-flight`): the slots the
+    /// fair share divides.
     pub concurrency: usize,
 }
 
@@ -56,11 +62,12 @@ impl DispatcherConfig {
         }
     }
 
-    /// How long a claim holds its deliveries. Why three timeouts: one attempt may make up to
-    /// three exchanges (an OAuth token fetch, the request, its retry after a 401); the margin
-    /// covers recording. Too short would only cause a duplicate, never a loss.
-    fn lease_duration(&self) -> Duration {
-        self.request_timeout * 3 + Duration::from_secs(5)
+    /// How long a claim holds its deliveries before it must be renewed. The worker renews the
+    /// leases of attempts still running every third of it, so an attempt of any length (a token
+    /// fetch, the request, a refresh after a 401 and its retry, a wait for a free slot) keeps its
+    /// lease; the length only bounds how soon a crashed process's deliveries come back.
+    pub fn lease_duration(&self) -> Duration {
+        self.request_timeout * 2 + Duration::from_secs(5)
     }
 }
 
@@ -68,6 +75,9 @@ impl DispatcherConfig {
 pub enum DispatchError {
     #[error("the delivery queue cannot be read or written")]
     Store(#[from] StoreError),
+    /// A resend waited for a live attempt of the same delivery, which did not end.
+    #[error("an attempt of this delivery is still running")]
+    Busy,
 }
 
 pub(crate) struct Inner {
@@ -76,7 +86,11 @@ pub(crate) struct Inner {
     pub(crate) secrets: Arc<SecretBox>,
     pub(crate) authorizers: Arc<dyn AuthorizerSource>,
     pub(crate) config: DispatcherConfig,
+    claimer: claimer::Claimer,
     wake: Notify,
+    /// A send slot came free (a delivery finished): a claim that passed over webhooks at their
+    /// share may take them now.
+    freed: Notify,
     stop: watch::Sender<bool>,
 }
 
@@ -101,8 +115,10 @@ impl Dispatcher {
                 client,
                 secrets,
                 authorizers,
+                claimer: claimer::Claimer::new(config.concurrency),
                 config,
                 wake: Notify::new(),
+                freed: Notify::new(),
                 stop,
             }),
         }
@@ -139,43 +155,71 @@ impl Dispatcher {
     }
 
     /// [`Self::run_once`] as if the clock read `now` (tests step through a retry schedule with
-    /// it instead of sleeping).
+    /// it instead of sleeping). Each batch is claimed fairly with every slot free and sent
+    /// concurrently, as the worker would.
     pub async fn run_once_at(&self, now: Millis) -> Result<usize, DispatchError> {
         let mut total = 0;
         loop {
-            let what = ClaimWhat::Due {
-                now,
-                limit: self.inner.config.batch_size,
-            };
-            let batch = self.inner.store.claim(what, self.lease_from(now)).await?;
+            let free = self
+                .inner
+                .config
+                .batch_size
+                .min(self.inner.config.concurrency);
+            let lease = self.lease_from(now);
+            let (batch, _) = self
+                .inner
+                .claimer
+                .claim(self.inner.store.as_ref(), now, free, lease)
+                .await?;
             if batch.deliveries.is_empty() {
                 return Ok(total);
             }
             let results = self.work_batch(batch, Trigger::Scheduled, now).await;
             total += self.inner.store.record(&results).await?;
             metrics::count(&results);
+            for r in &results {
+                self.inner.claimer.finished(r.webhook_id, r.lease_token);
+            }
         }
     }
 
-    /// One manual attempt of this delivery now, whatever its state (resend). `false` when no
-    /// such delivery exists.
+    /// One manual attempt of this delivery now, whatever its state (resend); while a live
+    /// attempt holds it, this waits for that attempt to end first. `false` when no such
+    /// delivery exists.
     pub async fn attempt_now(&self, delivery_id: i64) -> Result<bool, DispatchError> {
-        let now = now_millis();
-        let what = ClaimWhat::Delivery(delivery_id);
-        let batch = self.inner.store.claim(what, self.lease_from(now)).await?;
-        if batch.deliveries.is_empty() {
-            return Ok(false);
+        // A live attempt ends within its request timeouts; one still running after a few lease
+        // lengths (renewed all along) is waited for no longer.
+        let give_up = now_millis() + 3 * self.inner.config.lease_duration().as_millis() as Millis;
+        loop {
+            let now = now_millis();
+            let what = ClaimWhat::Delivery {
+                id: delivery_id,
+                now,
+            };
+            match self.inner.store.claim(what, self.lease_from(now)).await? {
+                ResendClaim::Missing => return Ok(false),
+                ResendClaim::Claimed(batch) => {
+                    let results = self.work_batch(batch, Trigger::Manual, now).await;
+                    self.inner.store.record(&results).await?;
+                    metrics::count(&results);
+                    return Ok(true);
+                }
+                ResendClaim::Busy { until } if now < give_up => {
+                    let wait = (until - now).clamp(10, 100) as u64;
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                }
+                ResendClaim::Busy { .. } => return Err(DispatchError::Busy),
+            }
         }
-        let results = self.work_batch(batch, Trigger::Manual, now).await;
-        self.inner.store.record(&results).await?;
-        metrics::count(&results);
-        Ok(true)
     }
 
     /// The first attempt of deliveries created already leased with `lease` (see
     /// [`crate::store::IngestOptions::lease`]), made at once.
     pub async fn attempt_leased(&self, lease: Lease) -> Result<(), DispatchError> {
-        let batch = self.inner.store.claim(ClaimWhat::Leased, lease).await?;
+        let ResendClaim::Claimed(batch) = self.inner.store.claim(ClaimWhat::Leased, lease).await?
+        else {
+            return Ok(());
+        };
         let results = self
             .work_batch(batch, Trigger::Scheduled, now_millis())
             .await;
@@ -193,7 +237,13 @@ impl Dispatcher {
         }
     }
 
-    /// Sends a whole claimed batch, at most `concurrency` at a time.
+    /// Deliveries in flight per webhook, as the fair share counts them.
+    pub fn in_flight(&self) -> std::collections::HashMap<i64, usize> {
+        self.inner.claimer.in_flight()
+    }
+
+    /// Sends a whole claimed batch concurrently; a delivery whose authorization must first get
+    /// a token waits for it (one token request for all of them).
     async fn work_batch(
         &self,
         batch: ClaimedBatch,
@@ -208,7 +258,10 @@ impl Dispatcher {
         futures::stream::iter(batch.deliveries)
             .map(|d| {
                 let target = targets[&d.webhook_id].clone();
-                async move { queue::work(inner, lease.token, d, &target, trigger, now).await }
+                async move {
+                    let prepared = queue::await_authorization(inner, &target).await;
+                    queue::work(inner, lease.token, d, &target, prepared, trigger, now).await
+                }
             })
             .buffer_unordered(self.inner.config.concurrency.max(1))
             .collect()

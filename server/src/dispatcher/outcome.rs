@@ -63,6 +63,7 @@ pub fn for_error(code: ErrorCode) -> Verdict {
         | ErrorCode::HttpStatus
         | ErrorCode::Auth
         | ErrorCode::Body
+        | ErrorCode::TokenCooldown
         | ErrorCode::Other => Verdict::Retry,
     }
 }

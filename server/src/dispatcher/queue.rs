@@ -106,13 +106,27 @@ async fn ready(
     }
 }
 
-/// Works on one claimed delivery: sends it (or not) and judges the result. `now` is the time
-/// the schedule counts from (tests pass their own).
+/// Waits, when it must, until the target's authorization can be applied (an OAuth 2.0 token
+/// fetched, once for every delivery waiting on it). The error of a failed preparation is the
+/// attempt's: no request is made.
+pub(super) async fn await_authorization(inner: &Inner, target: &Target) -> Option<OutboundError> {
+    let Target::Ready { authorizer, .. } = target else {
+        return None;
+    };
+    if authorizer.ready() {
+        return None;
+    }
+    authorizer.prepare(&inner.client).await.err()
+}
+
+/// Works on one claimed delivery: sends it (or not) and judges the result. `prepared` is what
+/// [`await_authorization`] said; `now` is the time the schedule counts from (tests pass their own).
 pub(super) async fn work(
     inner: &Inner,
     lease_token: i64,
     d: ClaimedDelivery,
     target: &Target,
+    prepared: Option<OutboundError>,
     trigger: Trigger,
     now: Millis,
 ) -> AttemptResult {
@@ -127,6 +141,7 @@ pub(super) async fn work(
     };
     let result = |next, status: Option<u16>, error: Option<String>, attempt| AttemptResult {
         delivery_id: d.id,
+        webhook_id: d.webhook_id,
         lease_token,
         next,
         scheduled: trigger == Trigger::Scheduled,
@@ -134,31 +149,37 @@ pub(super) async fn work(
         last_error_code: error,
         attempt,
     };
-    let sent = match target {
-        Target::End(code) => return result(NextState::Failed, None, Some((*code).into()), None),
-        Target::Broken(code, message) => Sent {
-            at: crate::store::now_millis(),
-            duration_ms: 0,
-            request_headers: "{}".into(),
-            result: Err(OutboundError::new(*code, message.clone())),
-        },
-        Target::Ready {
-            url,
-            signer,
-            authorizer,
-        } => match send::build_request(url, &d.event_id, d.body.clone(), signer.as_ref()) {
-            Ok(request) => send::send(&inner.client, authorizer.as_ref(), request).await,
-            Err(e) => Sent {
-                at: crate::store::now_millis(),
-                duration_ms: 0,
-                request_headers: "{}".into(),
-                result: Err(e),
+    let sent = match (target, prepared) {
+        (Target::End(code), _) => {
+            return result(NextState::Failed, None, Some((*code).into()), None)
+        }
+        (Target::Broken(code, message), _) => unsent(OutboundError::new(*code, message.clone())),
+        (Target::Ready { .. }, Some(error)) => unsent(error),
+        (
+            Target::Ready {
+                url,
+                signer,
+                authorizer,
             },
+            None,
+        ) => match send::build_request(url, &d.event_id, d.body.clone(), signer.as_ref()) {
+            Ok(request) => send::send(&inner.client, authorizer.as_ref(), request).await,
+            Err(e) => unsent(e),
         },
     };
     let (verdict, status, error, log) = judge(sent, trigger);
     let next = outcome::next_state(verdict, trigger, before, &inner.config.schedule, now);
     result(next, status, error, Some(log))
+}
+
+/// An attempt that failed before any request was made.
+fn unsent(error: OutboundError) -> Sent {
+    Sent {
+        at: crate::store::now_millis(),
+        duration_ms: 0,
+        request_headers: "{}".into(),
+        result: Err(error),
+    }
 }
 
 /// The verdict, the last status / error code, and the attempt's log row.

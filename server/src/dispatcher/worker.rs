@@ -1,8 +1,9 @@
 //! The background workers: a claimer that keeps up to `concurrency` requests in flight, and a
 //! recorder that writes finished attempts in batches.
 //!
-//! Guarantees: a claim takes only as many deliveries as there are free send slots, so a claimed
-//! delivery starts at once and its lease covers its request; results are committed in batches
+//! Guarantees: a claim takes only as many deliveries as there are free send slots, chosen fairly
+//! (`fairness`), so a claimed delivery starts at once; its lease is renewed while it runs; a
+//! delivery waiting for an OAuth 2.0 token holds no send slot meanwhile; results are committed in batches
 //! (never one commit per delivery; a batch waits a moment to fill); a failed write is logged and
 //! its deliveries come back when their lease expires (a duplicate at worst, never a loss).
 
@@ -11,7 +12,7 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::{mpsc, Semaphore};
 
 use super::{queue, Dispatcher, Inner};
-use crate::store::{now_millis, AttemptResult, ClaimWhat, Trigger};
+use crate::store::{now_millis, AttemptResult, Trigger};
 
 /// How long an idle worker waits before looking again, even without a wake-up (another process
 /// on the same database, a clock jump).
@@ -33,6 +34,7 @@ pub(super) async fn run(inner: Arc<Inner>) {
     let slots = Arc::new(Semaphore::new(inner.config.concurrency.max(1)));
     let (done, results) = mpsc::unbounded_channel();
     let recorder = tokio::spawn(record_loop(inner.clone(), results));
+    let keeper = tokio::spawn(keep_leases(inner.clone()));
     let mut stop = inner.stop.subscribe();
     // Why wait for a quarter of the slots: claiming one delivery per freed slot would turn the
     // queue into one transaction per delivery.
@@ -45,23 +47,39 @@ pub(super) async fn run(inner: Arc<Inner>) {
             slots.available_permits() + low_water as usize
         };
         let now = now_millis();
-        let what = ClaimWhat::Due {
-            now,
-            limit: free.min(inner.config.batch_size),
-        };
-        let batch = match inner.store.claim(what, dispatcher.lease_from(now)).await {
-            Ok(batch) => batch,
+        let lease = dispatcher.lease_from(now);
+        let claimed = inner
+            .claimer
+            .claim(
+                inner.store.as_ref(),
+                now,
+                free.min(inner.config.batch_size),
+                lease,
+            )
+            .await;
+        let (batch, seen) = match claimed {
+            Ok(claimed) => claimed,
             Err(e) => {
                 tracing::error!(error = ?e, "claiming deliveries failed");
                 idle(&inner, &mut stop, Some(now + 1_000)).await;
                 continue;
             }
         };
-        let Some(lease) = batch.lease.filter(|_| !batch.deliveries.is_empty()) else {
-            let next = inner.store.next_due().await.ok().flatten();
+        if batch.deliveries.is_empty() {
+            let next = if seen > 0 {
+                // Due work was passed over (webhooks at their share or out of rate tokens): look
+                // again when a slot frees or a token comes.
+                let token = inner.claimer.next_token_at(now).unwrap_or(now + 1_000);
+                tokio::select! {
+                    () = inner.freed.notified() => continue,
+                    () = idle(&inner, &mut stop, Some(token)) => continue,
+                }
+            } else {
+                inner.store.next_due().await.ok().flatten()
+            };
             idle(&inner, &mut stop, next).await;
             continue;
-        };
+        }
         let targets = queue::prepare(&inner, &batch).await;
         for d in batch.deliveries {
             let Ok(slot) = slots.clone().acquire_owned().await else {
@@ -69,18 +87,34 @@ pub(super) async fn run(inner: Arc<Inner>) {
             };
             let (inner, done, target) =
                 (inner.clone(), done.clone(), targets[&d.webhook_id].clone());
+            let slots = slots.clone();
             tokio::spawn(async move {
+                let mut slot = Some(slot);
+                // A delivery whose authorization waits for a token gives its slot back while
+                // it waits (one token request serves every waiter), and takes one again after.
+                let prepared = if target_waits(&target) {
+                    drop(slot.take());
+                    let prepared = queue::await_authorization(&inner, &target).await;
+                    slot = slots.acquire_owned().await.ok();
+                    prepared
+                } else {
+                    None
+                };
+                let (webhook_id, token) = (d.webhook_id, lease.token);
                 let result = queue::work(
                     &inner,
-                    lease.token,
+                    token,
                     d,
                     &target,
+                    prepared,
                     Trigger::Scheduled,
                     now_millis(),
                 )
                 .await;
                 let _ = done.send(result);
+                inner.claimer.finished(webhook_id, token);
                 drop(slot);
+                inner.freed.notify_one();
             });
         }
     }
@@ -90,6 +124,30 @@ pub(super) async fn run(inner: Arc<Inner>) {
         .await;
     drop(done);
     let _ = recorder.await;
+    keeper.abort();
+}
+
+fn target_waits(target: &queue::Target) -> bool {
+    matches!(target, queue::Target::Ready { authorizer, .. } if !authorizer.ready())
+}
+
+/// Renews, every third of a lease, the leases whose deliveries are still in flight, so a slow
+/// attempt never loses its lease (which would send it twice and drop its record).
+async fn keep_leases(inner: Arc<Inner>) {
+    let length = inner.config.lease_duration();
+    let mut every = tokio::time::interval(length / 3);
+    every.tick().await;
+    loop {
+        every.tick().await;
+        let live = inner.claimer.live_leases();
+        if live.is_empty() {
+            continue;
+        }
+        let until = now_millis() + length.as_millis() as i64;
+        if let Err(e) = inner.store.renew_leases(&live, until).await {
+            tracing::error!(error = ?e, "renewing the leases of running attempts failed");
+        }
+    }
 }
 
 /// Waits for a wake-up, the next due time (capped at [`IDLE_POLL`]) or the stop signal.

@@ -21,12 +21,15 @@ pub enum ErrorCode {
     HttpStatus,
     Auth,
     Body,
+    /// The authorization's token endpoint failed moments ago; no new fetch until the cool-down
+    /// ends (the delivery is retried per the schedule).
+    TokenCooldown,
     Other,
 }
 
 impl ErrorCode {
     /// Every code, for round-trip tests and UI filters.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         Self::Timeout,
         Self::Dns,
         Self::Connect,
@@ -35,6 +38,7 @@ impl ErrorCode {
         Self::HttpStatus,
         Self::Auth,
         Self::Body,
+        Self::TokenCooldown,
         Self::Other,
     ];
 
@@ -49,6 +53,7 @@ impl ErrorCode {
             Self::HttpStatus => "http_status",
             Self::Auth => "auth",
             Self::Body => "body",
+            Self::TokenCooldown => "token_cooldown",
             Self::Other => "other",
         }
     }

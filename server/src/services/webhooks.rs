@@ -19,20 +19,25 @@ use app::{
     domain::{
         authorization::{AuthorizationStatus, GrantType},
         paging::{ListQuery, Page},
+        views::WebhookHealthView,
+        webhook::DeliverySettings,
     },
     services::WebhookService,
 };
 use async_trait::async_trait;
 
 use super::{
-    assets::{app_view, capabilities, number_view, page, service_view},
+    assets::{app_view, capabilities, number_view, service_view},
     internal, not_found, parse_id, rfc3339, unexpected,
 };
 use crate::{
     authorizers::{settings_of, AuthorizerRegistry},
     outbound::{test_call, Authorizer, NoAuth, OutboundClient, TestCallResult},
     secrets::{aad, SecretBox},
-    store::{AuthorizationRecord, EntityId, Store, StoreError, WebhookRecord, WebhookWrite},
+    store::{
+        latency, now_millis, AuthorizationRecord, EntityId, Store, StoreError, WebhookRecord,
+        WebhookWrite,
+    },
 };
 
 /// The [`WebhookService`] of this server.
@@ -44,7 +49,8 @@ pub struct Webhooks {
     authorizers: Arc<AuthorizerRegistry>,
 }
 
-fn view(r: WebhookRecord) -> WebhookView {
+/// A webhook's view; `latency` is its attempt histogram over the last day.
+fn view(r: WebhookRecord, latency: &[(i64, u64)]) -> WebhookView {
     WebhookView {
         id: r.id.to_string(),
         name: r.name,
@@ -70,10 +76,44 @@ fn view(r: WebhookRecord) -> WebhookView {
         status: if r.enabled { "Active" } else { "Disabled" }.into(),
         enabled: r.enabled,
         updated_at: rfc3339(r.updated_at),
+        delivery: DeliverySettings {
+            max_in_flight: r.max_in_flight,
+            rate_per_second: r.rate_per_second,
+        },
+        health: WebhookHealthView {
+            consecutive_failures: r.consecutive_failures.max(0) as u64,
+            last_success_at: r.last_success_at.map(rfc3339),
+            p50_ms: latency::percentile(latency, 0.50),
+            p99_ms: latency::percentile(latency, 0.99),
+        },
     }
 }
 
+/// The health window (SPEC §8: latency over the last 24 hours).
+const HEALTH_WINDOW_MS: i64 = 24 * 3_600_000;
+
 impl Webhooks {
+    /// Views of `rows`, with their health (one latency read for all of them).
+    async fn views(&self, rows: Vec<WebhookRecord>) -> Result<Vec<WebhookView>, AppError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let latency = self
+            .store
+            .latency_of(&ids, now_millis() - HEALTH_WINDOW_MS)
+            .await
+            .map_err(unexpected)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let h = latency.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+                view(r, h)
+            })
+            .collect())
+    }
+
+    async fn one_view(&self, r: WebhookRecord) -> Result<WebhookView, AppError> {
+        Ok(self.views(vec![r]).await?.remove(0))
+    }
+
     pub fn new(
         store: Arc<dyn Store>,
         secrets: Arc<SecretBox>,
@@ -193,7 +233,9 @@ impl Webhooks {
 impl WebhookService for Webhooks {
     async fn list(&self, query: &ListQuery) -> Result<Page<WebhookView>, AppError> {
         let rows = self.store.list_webhooks(query).await.map_err(unexpected)?;
-        Ok(page(rows, query, view, |v| &v.id))
+        self.views(rows)
+            .await
+            .map(|views| Page::from_probe(views, query.limit, |v| v.id.clone()))
     }
 
     async fn get(&self, id: &str) -> Result<WebhookView, AppError> {
@@ -202,7 +244,8 @@ impl WebhookService for Webhooks {
             .get_webhook(parse_id(id, "webhook")?)
             .await
             .map_err(unexpected)?;
-        found.map(view).ok_or_else(|| not_found("webhook", id))
+        let found = found.ok_or_else(|| not_found("webhook", id))?;
+        self.one_view(found).await
     }
 
     async fn save(&self, id: Option<&str>, input: WebhookInput) -> Result<WebhookView, AppError> {
@@ -267,6 +310,8 @@ impl WebhookService for Webhooks {
             authorization_id,
             esme_bind_id,
             enabled: new.enabled,
+            max_in_flight: new.delivery.max_in_flight,
+            rate_per_second: new.delivery.rate_per_second,
             notifications: new
                 .notifications
                 .iter()
@@ -292,7 +337,7 @@ impl WebhookService for Webhooks {
                 .map_err(taken)?
                 .ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
         };
-        Ok(view(saved))
+        self.one_view(saved).await
     }
 
     async fn delete(&self, id: &str) -> Result<(), AppError> {

@@ -119,15 +119,49 @@ pub struct ClaimedBatch {
     pub webhooks: HashMap<i64, WebhookTarget>,
 }
 
-/// Which deliveries a claim takes.
+/// Which deliveries a claim takes besides the due ones (see [`DeliveryStore::claim_due`]).
 #[derive(Debug, Clone, Copy)]
 pub enum ClaimWhat {
-    /// Up to `limit` pending deliveries due at `now`, oldest due first.
-    Due { now: Millis, limit: usize },
-    /// This delivery, whatever its state or lease (a manual resend takes it over).
-    Delivery(i64),
+    /// This delivery, whatever its state, unless a live lease holds it (a resend never runs
+    /// beside a live attempt).
+    Delivery { id: i64, now: Millis },
     /// The deliveries created already leased with this lease (see [`IngestOptions::lease`]).
     Leased,
+}
+
+/// A due delivery as the fair claim sees it, before it chooses (see `dispatcher::fairness`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub id: i64,
+    pub webhook_id: i64,
+    /// The webhook's own limits (`None` = the fair share only).
+    pub max_in_flight: Option<u32>,
+    pub rate_per_second: Option<f64>,
+    /// The webhook's live leases in every instance (counted only when it has a `max_in_flight`).
+    pub leased_anywhere: u32,
+}
+
+/// What a fair claim reads: up to `scan` deliveries due at `now`, oldest due first, passing over
+/// the webhooks in `skip` (those known to hold their share already).
+#[derive(Debug, Clone, Default)]
+pub struct DueScan {
+    pub now: Millis,
+    pub scan: usize,
+    pub skip: Vec<i64>,
+}
+
+/// Chooses which candidates a claim leases (the dispatcher's fairness rule).
+pub type Chooser<'a> = dyn FnMut(&[Candidate]) -> Vec<i64> + Send + 'a;
+
+/// What a resend's claim found.
+#[derive(Debug, Clone)]
+pub enum ResendClaim {
+    Claimed(ClaimedBatch),
+    /// A live attempt holds the delivery until then.
+    Busy {
+        until: Millis,
+    },
+    Missing,
 }
 
 /// The logged part of an attempt (absent when no request was made).
@@ -158,6 +192,8 @@ pub enum NextState {
 #[derive(Debug, Clone)]
 pub struct AttemptResult {
     pub delivery_id: i64,
+    /// The delivery's webhook (the fair share counts it free again).
+    pub webhook_id: i64,
     pub lease_token: i64,
     pub next: NextState,
     /// Counts toward the retry schedule.
@@ -177,8 +213,21 @@ pub trait DeliveryStore: Send + Sync {
         options: IngestOptions,
     ) -> Result<IngestOutcome, StoreError>;
 
-    /// Leases deliveries (see [`ClaimWhat`]) and reads what their requests need.
-    async fn claim(&self, what: ClaimWhat, lease: Lease) -> Result<ClaimedBatch, StoreError>;
+    /// Reads the due candidates (see [`DueScan`]), leases those `choose` picks, and reads what
+    /// their requests need, in one short transaction.
+    async fn claim_due(
+        &self,
+        scan: &DueScan,
+        lease: Lease,
+        choose: &mut Chooser<'_>,
+    ) -> Result<(ClaimedBatch, usize), StoreError>;
+
+    /// The deliveries created already leased (`ClaimWhat::Leased`), or one delivery for a
+    /// resend (`ClaimWhat::Delivery`), leased and read.
+    async fn claim(&self, what: ClaimWhat, lease: Lease) -> Result<ResendClaim, StoreError>;
+
+    /// Extends the live leases `tokens` to `until` (an attempt still runs).
+    async fn renew_leases(&self, tokens: &[i64], until: Millis) -> Result<u64, StoreError>;
 
     /// Applies results still fenced by their lease, with their attempts, in one transaction.
     /// Returns how many were applied.

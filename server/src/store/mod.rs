@@ -7,6 +7,7 @@ mod assets;
 mod authorizations;
 mod deliveries;
 mod delivery_log;
+pub mod latency;
 mod monitor;
 pub mod sqlite;
 mod url;

@@ -28,7 +28,7 @@ impl EntityId {
     }
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct WebhookRecord {
     pub id: i64,
     pub name: String,
@@ -44,6 +44,11 @@ pub struct WebhookRecord {
     pub esme_bind_id: Option<i64>,
     pub enabled: bool,
     pub updated_at: Millis,
+    pub max_in_flight: Option<u32>,
+    pub rate_per_second: Option<f64>,
+    /// Failed attempts in a row (0 after a delivered one).
+    pub consecutive_failures: i64,
+    pub last_success_at: Option<Millis>,
     /// (channel, event) labels, in the order they were given.
     pub notifications: Vec<(String, String)>,
 }
@@ -60,7 +65,7 @@ impl std::fmt::Debug for WebhookRecord {
 }
 
 /// What is written for a webhook (create or full replace).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub struct WebhookWrite {
     pub name: String,
     pub entity: EntityId,
@@ -70,6 +75,8 @@ pub struct WebhookWrite {
     pub authorization_id: Option<i64>,
     pub esme_bind_id: Option<i64>,
     pub enabled: bool,
+    pub max_in_flight: Option<u32>,
+    pub rate_per_second: Option<f64>,
     pub notifications: Vec<(String, String)>,
 }
 
@@ -88,4 +95,11 @@ pub trait WebhookStore: Send + Sync {
         new: &WebhookWrite,
     ) -> Result<Option<WebhookRecord>, StoreError>;
     async fn delete_webhook(&self, id: i64) -> Result<bool, StoreError>;
+    /// The attempt latency histograms (`(bucket, count)`, see `store::latency`) of these
+    /// webhooks since `since`.
+    async fn latency_of(
+        &self,
+        ids: &[i64],
+        since: Millis,
+    ) -> Result<std::collections::HashMap<i64, Vec<(i64, u64)>>, StoreError>;
 }

@@ -60,6 +60,18 @@ pub trait Authorizer: Send + Sync + std::fmt::Debug {
         client: &OutboundClient,
         request: OutboundRequest,
     ) -> Result<Response, OutboundError>;
+
+    /// Whether a request can go at once. `false` when it would first wait for something shared,
+    /// such as an OAuth 2.0 token being fetched: the dispatcher then waits in [`Self::prepare`]
+    /// without holding a send slot.
+    fn ready(&self) -> bool {
+        true
+    }
+
+    /// Gets what the next request needs (an OAuth 2.0 token), once for every waiter.
+    async fn prepare(&self, _client: &OutboundClient) -> Result<(), OutboundError> {
+        Ok(())
+    }
 }
 
 /// No authorization: the request goes out unchanged.

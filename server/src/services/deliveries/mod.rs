@@ -128,8 +128,16 @@ impl DeliveryService for Deliveries {
             ));
         }
         let n = parse_id(id, "delivery")?;
-        if !self.dispatcher.attempt_now(n).await.map_err(internal)? {
-            return Err(not_found("delivery", id));
+        match self.dispatcher.attempt_now(n).await {
+            Ok(true) => {}
+            Ok(false) => return Err(not_found("delivery", id)),
+            Err(crate::dispatcher::DispatchError::Busy) => {
+                return Err(AppError::conflict(
+                    None,
+                    "An attempt of this delivery is still running; resend it again in a moment.",
+                ))
+            }
+            Err(e) => return Err(internal(e)),
         }
         self.get(id).await
     }

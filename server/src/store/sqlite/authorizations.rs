@@ -308,6 +308,8 @@ mod tests {
                 hub_secret_enc: None,
                 authorization_id: Some(a.id),
                 esme_bind_id: None,
+                max_in_flight: None,
+                rate_per_second: None,
                 enabled: true,
                 notifications: vec![("SMS".into(), "Delivered".into())],
             })

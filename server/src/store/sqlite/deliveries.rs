@@ -10,9 +10,10 @@ use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::{db, SqliteStore};
 use crate::store::{
-    now_millis, AttemptResult, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryDetail,
-    DeliveryFilter, DeliveryLogStore, DeliveryPage, DeliveryStatus, DeliveryStore, IngestOptions,
-    IngestOutcome, Lease, NewEvent, NextState, StoreError, WebhookTarget,
+    now_millis, AttemptResult, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryDetail,
+    DeliveryFilter, DeliveryLogStore, DeliveryPage, DeliveryStatus, DeliveryStore, DueScan,
+    IngestOptions, IngestOutcome, Lease, NewEvent, NextState, ResendClaim, StoreError,
+    WebhookTarget,
 };
 
 /// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
@@ -106,7 +107,7 @@ async fn route(
 }
 
 /// Reads the deliveries holding `token`, with their event id, body and webhooks.
-async fn read_claimed(
+pub(super) async fn read_claimed(
     tx: &mut Transaction<'_, Sqlite>,
     lease: Lease,
 ) -> Result<ClaimedBatch, StoreError> {
@@ -278,47 +279,21 @@ impl DeliveryStore for SqliteStore {
         Ok(outcome)
     }
 
-    async fn claim(&self, what: ClaimWhat, lease: Lease) -> Result<ClaimedBatch, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(db)?;
-        // Why next_attempt_at = lease_until: a leased delivery is due again exactly when its
-        // lease expires, so a crashed worker's deliveries are taken back by the ordinary claim.
-        // Why INDEXED BY: without statistics SQLite prefers the equality on `deliveries_status`
-        // and then sorts every pending row to take the first few, so each claim cost grew with
-        // the backlog; the partial index hands out the due rows in order and stops at the limit.
-        let leased = match what {
-            ClaimWhat::Due { now, limit } => sqlx::query(
-                "UPDATE deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2
-                 WHERE id IN (SELECT id FROM deliveries INDEXED BY deliveries_due
-                              WHERE status = 'pending' AND next_attempt_at <= ?3
-                              ORDER BY next_attempt_at LIMIT ?4)",
-            )
-            .bind(lease.token)
-            .bind(lease.until)
-            .bind(now)
-            .bind(limit as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected(),
-            ClaimWhat::Delivery(id) => sqlx::query(
-                "UPDATE deliveries SET lease_token = ?1, lease_until = ?2, next_attempt_at = ?2
-                 WHERE id = ?3",
-            )
-            .bind(lease.token)
-            .bind(lease.until)
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?
-            .rows_affected(),
-            ClaimWhat::Leased => 1,
-        };
-        if leased == 0 {
-            return Ok(ClaimedBatch::default());
-        }
-        let batch = read_claimed(&mut tx, lease).await?;
-        tx.commit().await.map_err(db)?;
-        Ok(batch)
+    async fn claim_due(
+        &self,
+        scan: &DueScan,
+        lease: Lease,
+        choose: &mut Chooser<'_>,
+    ) -> Result<(ClaimedBatch, usize), StoreError> {
+        super::claim::due(&self.pool, scan, lease, choose).await
+    }
+
+    async fn claim(&self, what: ClaimWhat, lease: Lease) -> Result<ResendClaim, StoreError> {
+        super::claim::one(&self.pool, what, lease).await
+    }
+
+    async fn renew_leases(&self, tokens: &[i64], until: i64) -> Result<u64, StoreError> {
+        super::claim::renew(&self.pool, tokens, until).await
     }
 
     async fn record(&self, results: &[AttemptResult]) -> Result<usize, StoreError> {

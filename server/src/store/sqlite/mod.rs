@@ -7,6 +7,7 @@
 mod accounts;
 mod assets;
 mod authorizations;
+mod claim;
 mod deliveries;
 mod delivery_log;
 mod monitor;
@@ -160,6 +161,24 @@ impl Database for SqliteStore {
             .map(|_| ())
             .map_err(db)
     }
+}
+
+/// For store tests: claims every due delivery (up to `limit`), oldest due first, no fairness.
+#[cfg(test)]
+pub(crate) async fn claim_all_due(
+    store: &SqliteStore,
+    now: i64,
+    limit: usize,
+    lease: crate::store::Lease,
+) -> crate::store::ClaimedBatch {
+    use crate::store::DeliveryStore as _;
+    let scan = crate::store::DueScan {
+        now,
+        scan: limit,
+        skip: Vec::new(),
+    };
+    let mut all = |c: &[crate::store::Candidate]| c.iter().map(|c| c.id).collect();
+    store.claim_due(&scan, lease, &mut all).await.unwrap().0
 }
 
 /// A fresh, migrated database file per test (kept until the `TempDir` drops).

@@ -212,6 +212,8 @@ impl MonitorStore for SqliteStore {
             ("failure_stats_minute", "minute", minutes_before, 60_000),
             ("delivery_stats_hour", "hour", hours_before, 3_600_000),
             ("failure_stats_hour", "hour", hours_before, 3_600_000),
+            // The latency histograms serve the last day's health: kept as long as the minutes.
+            ("latency_stats_hour", "hour", minutes_before, 3_600_000),
         ] {
             gone += sqlx::query(&format!("DELETE FROM {table} WHERE {unit} < ?1"))
                 .bind(before.div_euclid(ms))

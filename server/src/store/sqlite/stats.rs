@@ -12,7 +12,8 @@ use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool, Transaction};
 
 use super::db;
 use crate::store::{
-    AttemptResult, DashboardStats, Grain, Millis, NextState, StatsTotals, StatsWindow, StoreError,
+    latency, AttemptResult, DashboardStats, Grain, Millis, NextState, StatsTotals, StatsWindow,
+    StoreError,
 };
 
 const MINUTE: Millis = 60_000;
@@ -25,6 +26,11 @@ pub(super) struct Tally {
     outcomes: [HashMap<(i64, &'static str, String), i64>; 2],
     /// (unit, webhook id, code) per minute and per hour.
     failures: [HashMap<(i64, i64, String), i64>; 2],
+    /// (hour, webhook id, latency bucket).
+    latency: HashMap<(i64, i64, i64), i64>,
+    /// Per webhook, in the order of its attempts: failures since the last success here, and
+    /// that success's time (then the stored count restarts from these failures).
+    health: HashMap<i64, (i64, Option<Millis>)>,
 }
 
 /// What a result's code reads as in the aggregates: its status code, else its error code.
@@ -53,6 +59,18 @@ impl Tally {
         if let Some(a) = &r.attempt {
             let c = code(a.status_code, a.error_code.as_deref());
             self.count(a.at, "attempt", &c, webhook_id, 1);
+            let key = (
+                a.at.div_euclid(HOUR),
+                webhook_id,
+                latency::bucket_of(a.duration_ms),
+            );
+            *self.latency.entry(key).or_default() += 1;
+            let health = self.health.entry(webhook_id).or_default();
+            if a.status_code.is_some_and(|s| (200..300).contains(&s)) {
+                *health = (0, Some(a.at));
+            } else {
+                health.0 += 1;
+            }
         }
         let end = match r.next {
             NextState::Delivered => "delivered",
@@ -75,6 +93,18 @@ impl Tally {
     pub(super) async fn write(self, tx: &mut Transaction<'_, Sqlite>) -> Result<(), StoreError> {
         let [out_min, out_hour] = self.outcomes;
         let [fail_min, fail_hour] = self.failures;
+        let latency: Vec<_> = self.latency.into_iter().collect();
+        upsert(
+            tx,
+            "latency_stats_hour",
+            "hour, webhook_id, bucket",
+            &latency,
+            |b, ((h, w, k), n)| {
+                b.push_bind(*h).push_bind(*w).push_bind(*k).push_bind(*n);
+            },
+        )
+        .await?;
+        write_health(tx, &self.health).await?;
         for (table, unit, rows) in [
             ("delivery_stats_minute", "minute", out_min),
             ("delivery_stats_hour", "hour", out_hour),
@@ -131,6 +161,27 @@ async fn upsert<T>(
         qb.push(format_args!(
             " ON CONFLICT ({key}) DO UPDATE SET count = count + excluded.count"
         ));
+        qb.build().execute(&mut **tx).await.map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Each webhook's failures in a row and last success, moved by the attempts just recorded.
+async fn write_health(
+    tx: &mut Transaction<'_, Sqlite>,
+    health: &HashMap<i64, (i64, Option<Millis>)>,
+) -> Result<(), StoreError> {
+    let rows: Vec<_> = health.iter().collect();
+    for chunk in rows.chunks(200) {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "UPDATE webhooks SET consecutive_failures = CASE WHEN v.column3 IS NULL \
+             THEN consecutive_failures + v.column2 ELSE v.column2 END, \
+             last_success_at = COALESCE(v.column3, last_success_at) FROM (",
+        );
+        qb.push_values(chunk, |mut b, (w, (failures, success))| {
+            b.push_bind(**w).push_bind(*failures).push_bind(*success);
+        });
+        qb.push(") AS v WHERE webhooks.id = v.column1");
         qb.build().execute(&mut **tx).await.map_err(db)?;
     }
     Ok(())

@@ -13,6 +13,7 @@ use crate::store::{
 /// The webhook columns plus its entity's display name.
 const SELECT: &str = "SELECT w.id, w.name, w.entity_kind, w.service_id, w.number_id, w.app_id, w.url,
         w.hub_algorithm, w.hub_secret_enc, w.authorization_id, w.esme_bind_id, w.enabled, w.updated_at,
+        w.max_in_flight, w.rate_per_second, w.consecutive_failures, w.last_success_at,
         COALESCE(s.name, n.number, a.name, '') AS entity_name
     FROM webhooks w
     LEFT JOIN services s ON s.id = w.service_id
@@ -37,6 +38,12 @@ fn record(r: &SqliteRow) -> WebhookRecord {
         esme_bind_id: r.get("esme_bind_id"),
         enabled: r.get("enabled"),
         updated_at: r.get("updated_at"),
+        max_in_flight: r
+            .get::<Option<i64>, _>("max_in_flight")
+            .map(|n| n.clamp(1, u32::MAX as i64) as u32),
+        rate_per_second: r.get("rate_per_second"),
+        consecutive_failures: r.get("consecutive_failures"),
+        last_success_at: r.get("last_success_at"),
         notifications: Vec::new(),
     }
 }
@@ -78,7 +85,8 @@ async fn write_notifications(
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
-/// Binds a [`WebhookWrite`] as parameters ?1–?12 (name … enabled, then the time of writing):
+/// Binds a [`WebhookWrite`] as parameters ?1–?14 (name … enabled, the time of writing, then the
+/// delivery settings):
 /// the one column order the insert and the update share.
 fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
     let (service_id, number_id, app_id) = entity_columns(new.entity);
@@ -94,6 +102,8 @@ fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
         .bind(new.esme_bind_id)
         .bind(new.enabled)
         .bind(now_millis())
+        .bind(new.max_in_flight.map(i64::from))
+        .bind(new.rate_per_second)
 }
 
 impl SqliteStore {
@@ -153,8 +163,9 @@ impl WebhookStore for SqliteStore {
         let mut tx = self.pool.begin().await.map_err(db)?;
         let insert = sqlx::query(
             "INSERT INTO webhooks (name, entity_kind, service_id, number_id, app_id, url, hub_algorithm,
-                hub_secret_enc, authorization_id, esme_bind_id, enabled, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING id",
+                hub_secret_enc, authorization_id, esme_bind_id, enabled, created_at, updated_at,
+                max_in_flight, rate_per_second)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14) RETURNING id",
         );
         let id: i64 = bind_write(insert, new)
             .fetch_one(&mut *tx)
@@ -177,8 +188,9 @@ impl WebhookStore for SqliteStore {
         let update = sqlx::query(
             "UPDATE webhooks SET name = ?1, entity_kind = ?2, service_id = ?3, number_id = ?4, app_id = ?5,
                 url = ?6, hub_algorithm = ?7, hub_secret_enc = ?8, authorization_id = ?9,
-                esme_bind_id = ?10, enabled = ?11, updated_at = ?12
-             WHERE id = ?13",
+                esme_bind_id = ?10, enabled = ?11, updated_at = ?12, max_in_flight = ?13,
+                rate_per_second = ?14
+             WHERE id = ?15",
         );
         let changed = bind_write(update, new)
             .bind(id)
@@ -191,6 +203,32 @@ impl WebhookStore for SqliteStore {
         write_notifications(&mut tx, id, &new.notifications).await?;
         tx.commit().await.map_err(db)?;
         self.get_webhook(id).await
+    }
+
+    async fn latency_of(
+        &self,
+        ids: &[i64],
+        since: i64,
+    ) -> Result<HashMap<i64, Vec<(i64, u64)>>, StoreError> {
+        let mut out: HashMap<i64, Vec<(i64, u64)>> = HashMap::new();
+        for chunk in ids.chunks(400) {
+            let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
+                "SELECT webhook_id, bucket, SUM(count) FROM latency_stats_hour WHERE hour >= ",
+            );
+            qb.push_bind(since.div_euclid(3_600_000))
+                .push(" AND webhook_id IN (");
+            let mut list = qb.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            qb.push(") GROUP BY webhook_id, bucket");
+            for r in qb.build().fetch_all(&self.pool).await.map_err(db)? {
+                out.entry(r.get(0))
+                    .or_default()
+                    .push((r.get(1), r.get::<i64, _>(2).max(0) as u64));
+            }
+        }
+        Ok(out)
     }
 
     /// Deletes the webhook and, in the same transaction, ends its pending deliveries as failed
@@ -241,6 +279,8 @@ mod tests {
             hub_secret_enc: Some("v1:sealed".into()),
             authorization_id: None,
             esme_bind_id: None,
+            max_in_flight: None,
+            rate_per_second: None,
             enabled: true,
             notifications: vec![
                 ("SMS".into(), "Delivered".into()),

@@ -26,6 +26,8 @@ async fn stored_webhook(api: &Api, name: &str, service: &str, url: &str) -> i64 
         hub_secret_enc: None,
         authorization_id: None,
         esme_bind_id: None,
+        max_in_flight: None,
+        rate_per_second: None,
         enabled: true,
         notifications: vec![("SMS".into(), "Delivered".into())],
     };

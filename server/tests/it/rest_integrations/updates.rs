@@ -24,6 +24,8 @@ async fn a_stored_webhook_keeps_its_deprecated_channel_and_legacy_sha1_but_gets_
         hub_secret_enc: stored.hub_secret_enc,
         authorization_id: None,
         esme_bind_id: None,
+        max_in_flight: None,
+        rate_per_second: None,
         enabled: true,
         notifications: pairs
             .iter()

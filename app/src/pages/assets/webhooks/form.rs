@@ -239,6 +239,20 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
                     </div>
                 </Show>
             </Show>
+            <details class="disclosure">
+                <summary>"Delivery settings"</summary>
+                <p class="hint">"Left empty, this webhook shares the dispatcher's requests in flight fairly with the others."</p>
+                <div class="field">
+                    <label for="wh-max-in-flight">"Max in flight"</label>
+                    <input id="wh-max-in-flight" type="number" min="1" step="1" inputmode="numeric" bind:value=form.max_in_flight />
+                    <FieldError errors field="delivery/max_in_flight" />
+                </div>
+                <div class="field">
+                    <label for="wh-rate">"Rate per second"</label>
+                    <input id="wh-rate" type="number" min="0" step="any" inputmode="decimal" bind:value=form.rate_per_second />
+                    <FieldError errors field="delivery/rate_per_second" />
+                </div>
+            </details>
             <div class="check">
                 <input id="wh-enabled" type="checkbox" bind:checked=form.enabled />
                 <label for="wh-enabled">"Enabled"</label>

@@ -7,7 +7,8 @@ use crate::domain::{
     channels::{AppType, Capability, EntityFacts, EntityKind},
     views::{WebhookFormOptions, WebhookView},
     webhook::{
-        EntityInput, ForwardToSmppInput, HubSignatureInput, NotificationInput, WebhookInput,
+        DeliverySettingsInput, EntityInput, ForwardToSmppInput, HubSignatureInput,
+        NotificationInput, WebhookInput,
     },
 };
 
@@ -55,6 +56,16 @@ pub struct FormState {
     pub forward: RwSignal<bool>,
     pub esme_bind: RwSignal<String>,
     pub enabled: RwSignal<bool>,
+    /// The delivery settings as typed (empty = the fair share).
+    pub max_in_flight: RwSignal<String>,
+    pub rate_per_second: RwSignal<String>,
+}
+
+/// A number field as typed: empty is none; what does not read as a number is sent as one the
+/// server refuses (0), so the refusal appears next to the field.
+fn typed<T: std::str::FromStr>(text: &str, refused: T) -> Option<T> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.parse().unwrap_or(refused))
 }
 
 impl FormState {
@@ -92,6 +103,16 @@ impl FormState {
                     .unwrap_or_default(),
             ),
             enabled: RwSignal::new(e.is_none_or(|w| w.enabled)),
+            max_in_flight: RwSignal::new(
+                e.and_then(|w| w.delivery.max_in_flight)
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+            ),
+            rate_per_second: RwSignal::new(
+                e.and_then(|w| w.delivery.rate_per_second)
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
+            ),
         }
     }
 
@@ -120,6 +141,10 @@ impl FormState {
                 esme_bind_id: self.esme_bind.get_untracked(),
             }),
             enabled: Some(self.enabled.get_untracked()),
+            delivery: Some(DeliverySettingsInput {
+                max_in_flight: typed(&self.max_in_flight.get_untracked(), 0),
+                rate_per_second: typed(&self.rate_per_second.get_untracked(), 0.0),
+            }),
         }
     }
 }

@@ -9,30 +9,70 @@
 //! - renewal uses the refresh token when there is one (client credentials fall back to a new
 //!   fetch if the refresh fails), and keeps the old refresh token when the server sends none;
 //! - after a `401` the token is renewed once and the request retried once, in the same attempt;
-//! - renewals are serialized (a burst of deliveries fetches one token, not one each), and every
-//!   change or failure is told to the [`TokenSink`].
+//! - one token request at a time per profile, shared by every request waiting for it (a burst of
+//!   deliveries fetches one token, not one each); the token cache's lock is never held across a
+//!   token request, so a hanging token endpoint delays only the requests that need its token;
+//! - after a failed token request, [`COOLDOWN`] passes before the next one: meanwhile requests
+//!   fail at once with [`ErrorCode::TokenCooldown`] (retried per the schedule) instead of each
+//!   trying again in turn;
+//! - every change or failure is told to the [`TokenSink`].
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use app::domain::authorization::GrantType;
 use async_trait::async_trait;
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::{Response, StatusCode};
-use tokio::sync::Mutex;
 
 use super::{fetch_client_credentials, now_millis, refresh};
 use crate::outbound::auth::{Authorizer, OAuth2Config, OutboundRequest, TokenSet, TokenSink};
-use crate::outbound::{OutboundClient, OutboundError};
+use crate::outbound::{ErrorCode, OutboundClient, OutboundError};
 use crate::secrets::Secret;
 
 /// A token this close to its expiry is renewed before use, so it does not expire in flight.
 pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(30);
+/// How long after a failed token request no new one is made.
+pub const COOLDOWN: Duration = Duration::from_secs(5);
+
+/// The token cache, and the last failure while its cool-down runs.
+#[derive(Default)]
+struct Cache {
+    tokens: Option<TokenSet>,
+    failed: Option<(Instant, String)>,
+}
+
+impl Cache {
+    fn fresh_token(&self) -> Option<Secret> {
+        self.tokens
+            .as_ref()
+            .filter(|t| fresh(t))
+            .map(|t| t.access_token.clone())
+    }
+
+    /// The cool-down error, while one runs.
+    fn cooling(&self) -> Option<OutboundError> {
+        let (at, reason) = self.failed.as_ref()?;
+        (at.elapsed() < COOLDOWN).then(|| {
+            OutboundError::new(
+                ErrorCode::TokenCooldown,
+                format!(
+                    "the token endpoint failed less than {}s ago ({reason}); no new token is \
+                     requested until then",
+                    COOLDOWN.as_secs()
+                ),
+            )
+        })
+    }
+}
 
 pub(crate) struct OAuth2Authorizer {
     id: i64,
     config: OAuth2Config,
-    tokens: Mutex<Option<TokenSet>>,
+    /// Never held across a network call.
+    cache: Mutex<Cache>,
+    /// Held by the one token request in flight; waiters queue on it, then read the cache.
+    fetching: tokio::sync::Mutex<()>,
     sink: Arc<dyn TokenSink>,
 }
 
@@ -62,41 +102,83 @@ impl OAuth2Authorizer {
         Self {
             id,
             config,
-            tokens: Mutex::new(tokens),
+            cache: Mutex::new(Cache {
+                tokens,
+                failed: None,
+            }),
+            fetching: tokio::sync::Mutex::new(()),
             sink,
         }
     }
 
-    /// An access token fit to use now, fetching or refreshing it if needed.
-    async fn usable_token(&self, client: &OutboundClient) -> Result<Secret, OutboundError> {
-        let mut slot = self.tokens.lock().await;
-        if let Some(tokens) = slot.as_ref().filter(|t| fresh(t)) {
-            return Ok(tokens.access_token.clone());
-        }
-        self.renew_locked(client, &mut slot).await
+    fn cache(&self) -> std::sync::MutexGuard<'_, Cache> {
+        self.cache
+            .lock()
+            .expect("the token cache is never poisoned")
     }
 
-    /// Renews after `rejected` was refused with a 401, unless another request already did.
+    /// An access token fit to use now, fetching or refreshing it if needed.
+    async fn usable_token(&self, client: &OutboundClient) -> Result<Secret, OutboundError> {
+        self.token_unless(client, None).await
+    }
+
+    /// A token other than `rejected` (refused with a 401): the one another request already
+    /// renewed, or a new one.
     async fn renew_after_401(
         &self,
         client: &OutboundClient,
         rejected: &Secret,
     ) -> Result<Secret, OutboundError> {
-        let mut slot = self.tokens.lock().await;
-        if let Some(tokens) = slot.as_ref() {
-            if tokens.access_token.expose() != rejected.expose() {
-                return Ok(tokens.access_token.clone());
-            }
-        }
-        self.renew_locked(client, &mut slot).await
+        self.token_unless(client, Some(rejected)).await
     }
 
-    async fn renew_locked(
+    /// A usable token that is not `rejected`: from the cache, or from the one token request in
+    /// flight (this caller's or another's), or the cool-down's error.
+    async fn token_unless(
         &self,
         client: &OutboundClient,
-        slot: &mut Option<TokenSet>,
+        rejected: Option<&Secret>,
     ) -> Result<Secret, OutboundError> {
-        let refresh_token = slot.as_ref().and_then(|t| t.refresh_token.clone());
+        let usable = |cache: &Cache| -> Option<Result<Secret, OutboundError>> {
+            if let Some(token) = cache.fresh_token() {
+                if rejected.is_none_or(|r| r.expose() != token.expose()) {
+                    return Some(Ok(token));
+                }
+            }
+            cache.cooling().map(Err)
+        };
+        if let Some(answer) = usable(&self.cache()) {
+            return answer;
+        }
+        let _one_at_a_time = self.fetching.lock().await;
+        // The request this caller waited behind may have settled it.
+        if let Some(answer) = usable(&self.cache()) {
+            return answer;
+        }
+        let current = self.cache().tokens.clone();
+        let outcome = self.request_tokens(client, current.as_ref()).await;
+        let mut cache = self.cache();
+        match outcome {
+            Ok(tokens) => {
+                let access = tokens.access_token.clone();
+                cache.tokens = Some(tokens);
+                cache.failed = None;
+                Ok(access)
+            }
+            Err(e) => {
+                cache.failed = Some((Instant::now(), e.message().to_owned()));
+                Err(e)
+            }
+        }
+    }
+
+    /// One token request (refresh, or a new fetch), told to the sink.
+    async fn request_tokens(
+        &self,
+        client: &OutboundClient,
+        current: Option<&TokenSet>,
+    ) -> Result<TokenSet, OutboundError> {
+        let refresh_token = current.and_then(|t| t.refresh_token.clone());
         let outcome = match (self.config.grant, refresh_token) {
             (GrantType::ClientCredentials, Some(rt)) => {
                 match refresh(client, &self.config, &rt).await {
@@ -111,7 +193,7 @@ impl OAuth2Authorizer {
                 fetch_client_credentials(client, &self.config).await
             }
             (GrantType::AuthorizationCode, Some(rt)) => refresh(client, &self.config, &rt).await,
-            (GrantType::AuthorizationCode, None) if slot.is_none() => {
+            (GrantType::AuthorizationCode, None) if current.is_none() => {
                 return Err(OutboundError::auth("get an access token first"));
             }
             (GrantType::AuthorizationCode, None) => Err(OutboundError::auth(
@@ -122,9 +204,7 @@ impl OAuth2Authorizer {
         match outcome {
             Ok(tokens) => {
                 self.sink.tokens_refreshed(self.id, &tokens).await;
-                let access = tokens.access_token.clone();
-                *slot = Some(tokens);
-                Ok(access)
+                Ok(tokens)
             }
             Err(e) => {
                 self.sink.token_failed(self.id, e.message()).await;
@@ -148,6 +228,18 @@ fn with_bearer(
 
 #[async_trait]
 impl Authorizer for OAuth2Authorizer {
+    /// Ready when a fresh token is cached (or a cool-down makes requests fail at once) and no
+    /// token request is in flight.
+    fn ready(&self) -> bool {
+        let cache = self.cache();
+        (cache.fresh_token().is_some() || cache.cooling().is_some())
+            && self.fetching.try_lock().is_ok()
+    }
+
+    async fn prepare(&self, client: &OutboundClient) -> Result<(), OutboundError> {
+        self.usable_token(client).await.map(|_| ())
+    }
+
     async fn send(
         &self,
         client: &OutboundClient,

@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::store::{
-    sqlite::test_store, AssetStore as _, ClaimWhat, EntityId, IngestOptions, Lease, NewEvent,
-    NextState, WebhookStore as _, WebhookWrite,
+    sqlite::{claim_all_due, test_store},
+    AssetStore as _, EntityId, IngestOptions, Lease, NewEvent, NextState, WebhookStore as _,
+    WebhookWrite,
 };
 
 async fn setup() -> (SqliteStore, tempfile::TempDir, i64) {
@@ -18,6 +19,8 @@ async fn setup() -> (SqliteStore, tempfile::TempDir, i64) {
         hub_secret_enc: None,
         authorization_id: None,
         esme_bind_id: None,
+        max_in_flight: None,
+        rate_per_second: None,
         enabled: true,
         notifications: vec![("SMS".into(), "Delivered".into())],
     };
@@ -38,6 +41,7 @@ fn event(id: &str, service: i64, event: &str) -> NewEvent {
 fn delivered(id: i64, token: i64) -> AttemptResult {
     AttemptResult {
         delivery_id: id,
+        webhook_id: 1,
         lease_token: token,
         next: NextState::Delivered,
         scheduled: true,
@@ -77,40 +81,29 @@ async fn a_stale_lease_cannot_record_and_an_expired_lease_is_claimed_again() {
         token: 1,
         until: now + 1_000,
     };
-    let batch = s
-        .claim(ClaimWhat::Due { now, limit: 10 }, first)
-        .await
-        .unwrap();
+    let batch = claim_all_due(&s, now, 10, first).await;
     assert_eq!(batch.deliveries.len(), 1);
     assert_eq!(&batch.deliveries[0].body[..], b"{\"k\":1}");
     let id = batch.deliveries[0].id;
     // While leased it is not due…
-    let early = s
-        .claim(
-            ClaimWhat::Due { now, limit: 10 },
-            Lease {
-                token: 2,
-                until: now + 5,
-            },
-        )
-        .await;
-    assert!(early.unwrap().deliveries.is_empty());
+    let early = claim_all_due(
+        &s,
+        now,
+        10,
+        Lease {
+            token: 2,
+            until: now + 5,
+        },
+    )
+    .await;
+    assert!(early.deliveries.is_empty());
     // …and once the lease expired (the worker died), another claim takes it back.
     let later = now + 1_001;
     let second = Lease {
         token: 3,
         until: later + 1_000,
     };
-    let retaken = s
-        .claim(
-            ClaimWhat::Due {
-                now: later,
-                limit: 10,
-            },
-            second,
-        )
-        .await
-        .unwrap();
+    let retaken = claim_all_due(&s, later, 10, second).await;
     assert_eq!(retaken.deliveries.len(), 1);
     // The first worker's late result is dropped; the holder's is kept.
     assert_eq!(s.record(&[delivered(id, 1)]).await.unwrap(), 0);

@@ -5,9 +5,10 @@ use bytes::Bytes;
 
 use super::*;
 use crate::store::{
-    sqlite::test_store, AssetStore as _, AttemptLog, AttemptResult, ClaimWhat,
-    DeliveryLogStore as _, DeliveryStatus, DeliveryStore as _, EntityId, Grain, IngestOptions,
-    Lease, NewEvent, NextState, StatsTotals, Trigger, WebhookStore as _, WebhookWrite,
+    sqlite::{claim_all_due, test_store},
+    AssetStore as _, AttemptLog, AttemptResult, DeliveryLogStore as _, DeliveryStatus,
+    DeliveryStore as _, EntityId, Grain, IngestOptions, Lease, NewEvent, NextState, StatsTotals,
+    Trigger, WebhookStore as _, WebhookWrite,
 };
 
 async fn setup() -> (SqliteStore, tempfile::TempDir, i64, i64) {
@@ -22,6 +23,8 @@ async fn setup() -> (SqliteStore, tempfile::TempDir, i64, i64) {
             hub_secret_enc: None,
             authorization_id: None,
             esme_bind_id: None,
+            max_in_flight: None,
+            rate_per_second: None,
             enabled: true,
             notifications: vec![("SMS".into(), "Delivered".into())],
         })
@@ -69,11 +72,7 @@ async fn work(
         token: 7,
         until: now_millis() + 60_000,
     };
-    let what = ClaimWhat::Due {
-        now: now_millis(),
-        limit: 100,
-    };
-    let batch = s.claim(what, lease).await.unwrap();
+    let batch = claim_all_due(s, now_millis(), 100, lease).await;
     let results: Vec<AttemptResult> = batch
         .deliveries
         .iter()
@@ -82,6 +81,7 @@ async fn work(
             let (next, status, error) = outcome(i);
             AttemptResult {
                 delivery_id: d.id,
+                webhook_id: d.webhook_id,
                 lease_token: 7,
                 next,
                 scheduled: true,
@@ -200,11 +200,7 @@ async fn a_bulk_step_moves_the_cursor_queues_once_and_skips_what_is_pending() {
         token: 9,
         until: now_millis() + 60_000,
     };
-    let due = ClaimWhat::Due {
-        now: now_millis(),
-        limit: 10,
-    };
-    let batch = s.claim(due, lease).await.unwrap();
+    let batch = claim_all_due(&s, now_millis(), 10, lease).await;
     assert_eq!(batch.deliveries.len(), 5);
     assert!(batch
         .deliveries

@@ -1,0 +1,121 @@
+//! Fair delivery (SPEC §8): which of the due deliveries a claim takes, so that one slow or
+//! failing partner never holds back the others. A pure function over what the claim saw, like
+//! `outcome.rs`: the store reads the candidates, [`select`] chooses, the store leases the chosen.
+//!
+//! The rule: this dispatcher's send slots (`--max-in-flight`) are shared among the webhooks that
+//! have work — those with deliveries in flight here and those among the due candidates. With k
+//! of them, a webhook gets at most ⌈slots / k⌉ slots (a lone webhook may use them all), and never
+//! more than its own `max_in_flight` (counted over every instance's live leases) nor more than
+//! its `rate_per_second` allows. Candidates come oldest due first, and within what each webhook
+//! may take, the oldest win. So a webhook whose requests hang holds at most its share, and the
+//! others' deliveries keep their order.
+//!
+//! Guarantees: [`select`] never returns more than `free` deliveries, never more for a webhook than
+//! its allowance, and takes the candidates of each webhook in their order.
+
+use std::collections::HashMap;
+
+use crate::store::{Candidate, Millis};
+
+/// How much each webhook may still take in this claim.
+#[derive(Debug, Clone, Default)]
+pub struct Budget {
+    /// Deliveries in flight in this dispatcher, per webhook.
+    pub local_in_flight: HashMap<i64, usize>,
+    /// Rate tokens available now, per rate-limited webhook (whole deliveries).
+    pub rate_tokens: HashMap<i64, usize>,
+}
+
+/// ⌈slots / k⌉, at least 1.
+pub fn share(slots: usize, webhooks: usize) -> usize {
+    slots.div_ceil(webhooks.max(1)).max(1)
+}
+
+/// The ids to lease, oldest due first, at most `free` of them.
+pub fn select(candidates: &[Candidate], budget: &Budget, slots: usize, free: usize) -> Vec<i64> {
+    let mut with_work: Vec<i64> = budget
+        .local_in_flight
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(w, _)| *w)
+        .collect();
+    with_work.extend(candidates.iter().map(|c| c.webhook_id));
+    with_work.sort_unstable();
+    with_work.dedup();
+    let fair = share(slots, with_work.len());
+    let mut left: HashMap<i64, usize> = HashMap::new();
+    let mut chosen = Vec::with_capacity(free.min(candidates.len()));
+    for c in candidates {
+        if chosen.len() >= free {
+            break;
+        }
+        let room = left
+            .entry(c.webhook_id)
+            .or_insert_with(|| allowance(c, budget, fair));
+        if *room > 0 {
+            *room -= 1;
+            chosen.push(c.id);
+        }
+    }
+    chosen
+}
+
+/// What one webhook may take now: its fair share, its own cap and its rate, less what it holds.
+fn allowance(c: &Candidate, budget: &Budget, fair: usize) -> usize {
+    let here = budget
+        .local_in_flight
+        .get(&c.webhook_id)
+        .copied()
+        .unwrap_or(0);
+    let mut room = fair.saturating_sub(here);
+    if let Some(cap) = c.max_in_flight {
+        room = room.min((cap as usize).saturating_sub(c.leased_anywhere as usize));
+    }
+    if c.rate_per_second.is_some() {
+        room = room.min(budget.rate_tokens.get(&c.webhook_id).copied().unwrap_or(0));
+    }
+    room
+}
+
+/// A token bucket per rate-limited webhook: `rate` tokens a second, holding at most one second's
+/// worth (at least one token), so a webhook that was quiet may send one second's burst at once.
+///
+/// Why our own and not `governor`: the claim must know *how many* deliveries a webhook may take
+/// right now (to lease exactly that many, before any is sent), and take them all at once;
+/// governor answers "may one more go?" per cell, which would lease deliveries that then wait.
+#[derive(Debug, Clone, Default)]
+pub struct RateBuckets {
+    buckets: HashMap<i64, (f64, Millis)>,
+}
+
+impl RateBuckets {
+    fn level(&mut self, webhook: i64, rate: f64, now: Millis) -> &mut (f64, Millis) {
+        let capacity = rate.max(1.0);
+        let b = self.buckets.entry(webhook).or_insert((capacity, now));
+        let elapsed = (now - b.1).max(0) as f64 / 1000.0;
+        b.0 = (b.0 + elapsed * rate).min(capacity);
+        b.1 = now;
+        b
+    }
+
+    /// Whole tokens available now.
+    pub fn available(&mut self, webhook: i64, rate: f64, now: Millis) -> usize {
+        self.level(webhook, rate, now).0.floor().max(0.0) as usize
+    }
+
+    /// Spends `n` tokens (taken by a claim).
+    pub fn spend(&mut self, webhook: i64, rate: f64, n: usize, now: Millis) {
+        let b = self.level(webhook, rate, now);
+        b.0 -= n as f64;
+    }
+
+    /// When the next whole token of an empty bucket comes.
+    pub fn next_token_at(&mut self, webhook: i64, rate: f64, now: Millis) -> Millis {
+        let b = self.level(webhook, rate, now);
+        let missing = (1.0 - b.0).max(0.0);
+        now + (missing / rate.max(f64::MIN_POSITIVE) * 1000.0).ceil() as Millis
+    }
+}
+
+#[cfg(test)]
+mod tests;
