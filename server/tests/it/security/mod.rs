@@ -1,0 +1,4 @@
+//! Security review (issue 10): one file per item, each test failing without its fix.
+
+mod ids;
+mod migration;
