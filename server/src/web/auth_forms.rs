@@ -15,6 +15,7 @@ use crate::{
     auth::{password, session},
     state::AppState,
     store::NewUser,
+    web::local_path::LocalPath,
 };
 
 const HOME: &str = "/assets/integrations";
@@ -34,13 +35,14 @@ fn to(path: &str, query: &[(&str, &str)]) -> Response {
     Redirect::to(&format!("{path}?{q}")).into_response()
 }
 
-/// Only a path on this site is followed after sign-in (no `//host` or `\\host` open redirect).
-fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if local && !next.starts_with("/auth/") && !next.starts_with("/login") {
-        next
-    } else {
-        HOME
+/// Only a path on this site is followed after sign-in ([`LocalPath`]: no `//host`, `\\host`,
+/// or tab-hidden open redirect), and never back into the sign-in forms themselves.
+fn safe_next(next: &str) -> String {
+    match LocalPath::parse(next) {
+        Some(p) if !p.as_str().starts_with("/auth/") && !p.as_str().starts_with("/login") => {
+            p.as_str().to_owned()
+        }
+        _ => HOME.to_owned(),
     }
 }
 
@@ -92,7 +94,7 @@ pub async fn login(
     match session::start(state.store.as_ref(), &credentials.user.id).await {
         Ok(cookie) => {
             tracing::info!(user_id = %credentials.user.id, "signed in");
-            (jar.add(cookie), Redirect::to(safe_next(next))).into_response()
+            (jar.add(cookie), Redirect::to(&safe_next(next))).into_response()
         }
         Err(e) => internal(e),
     }
@@ -201,6 +203,7 @@ mod tests {
             "/\\evil.example",
             "/auth/logout",
             "/login",
+            "/\t/evil.example",
         ] {
             assert_eq!(safe_next(bad), super::HOME, "{bad}");
         }

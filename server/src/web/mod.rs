@@ -4,5 +4,6 @@
 pub mod assets;
 pub mod auth_forms;
 pub mod fallback;
+pub mod local_path;
 pub mod oauth;
 pub mod ops;

@@ -2,3 +2,4 @@
 
 mod ids;
 mod migration;
+mod redirect;
