@@ -54,6 +54,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The same document without the hydration scripts, for a page answered to a form POST (the
+/// refused sign-in, 429 at `/auth/login`): its address is not its route, so the browser app
+/// could not take it over. It is plain HTML, which every page is built to work as.
+pub fn static_shell() -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
 /// The router. Every page renders fully on the server before it is sent (`SsrMode::Async`),
 /// so the console works with JavaScript off; the WASM then takes over in place.
 #[component]

@@ -152,7 +152,11 @@ impl Application {
         tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
         let dispatcher = self.state.dispatcher.clone();
         let workers = self.state.config.run_dispatcher.then(|| dispatcher.spawn());
-        let served = axum::serve(self.listener, self.router)
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
             .with_graceful_shutdown(shutdown_signal())
             .await;
         if let Some(workers) = workers {

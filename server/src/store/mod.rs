@@ -7,12 +7,14 @@ mod assets;
 mod authorizations;
 mod deliveries;
 pub mod sqlite;
+mod throttle;
 mod webhooks;
 
 pub use accounts::*;
 pub use assets::*;
 pub use authorizations::*;
 pub use deliveries::*;
+pub use throttle::*;
 pub use webhooks::*;
 
 use std::sync::Arc;
@@ -50,7 +52,14 @@ pub trait Database: Send + Sync {
 
 /// Everything the server keeps, one sub-trait per area.
 pub trait Store:
-    Database + AccountStore + AssetStore + WebhookStore + AuthorizationStore + DeliveryStore + 'static
+    Database
+    + AccountStore
+    + AssetStore
+    + WebhookStore
+    + AuthorizationStore
+    + DeliveryStore
+    + ThrottleStore
+    + 'static
 {
 }
 
@@ -61,6 +70,7 @@ impl<T> Store for T where
         + WebhookStore
         + AuthorizationStore
         + DeliveryStore
+        + ThrottleStore
         + 'static
 {
 }

@@ -1,8 +1,10 @@
 //! `POST /auth/login`, `/auth/logout`, `/auth/setup`: the targets of the plain HTML forms on
 //! `/login`, in the header, and on `/setup`. They answer with redirects, so they behave the
 //! same with JavaScript on or off; failures go back to the form with a code in the query.
+//! Sign-in is throttled per client address and per account ([`throttle`]): a refused attempt
+//! is answered 429 with the sign-in page itself.
 
-use app::domain::{Email, Role};
+use app::domain::{CurrentUser, Email, Role};
 use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
@@ -12,10 +14,13 @@ use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
 use crate::{
-    auth::{password, session},
+    auth::{
+        password::{self, PasswordError},
+        session, throttle,
+    },
     state::AppState,
-    store::NewUser,
-    web::local_path::LocalPath,
+    store::{now_millis, NewUser},
+    web::{client_address::ClientAddress, local_path::LocalPath, sign_in_page},
 };
 
 const HOME: &str = "/assets/integrations";
@@ -48,55 +53,69 @@ fn safe_next(next: &str) -> String {
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(peer): ClientAddress,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = form.next.as_str();
-    if form.email.trim().is_empty() || form.password.is_empty() {
-        return to(
-            "/login",
-            &[
-                ("error", "missing"),
-                ("email", form.email.trim()),
-                ("next", next),
-            ],
-        );
+    let email = form.email.trim();
+    if email.is_empty() || form.password.is_empty() {
+        return to("/login", &[("error", "missing"), ("email", email), ("next", next)]);
     }
-    let invalid = || {
-        to(
-            "/login",
-            &[
-                ("error", "invalid"),
-                ("email", form.email.trim()),
-                ("next", next),
-            ],
-        )
-    };
-    let credentials = match Email::parse(&form.email) {
-        Ok(email) => match state.store.find_user_credentials(&email).await {
-            Ok(c) => c,
-            Err(e) => return internal(e),
-        },
-        Err(_) => None,
-    };
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    match password::verify(form.password, stored).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::info!("sign-in refused");
-            return invalid();
+    // Checked before the password, and answered at once: a refused attempt costs no hashing.
+    let subjects = throttle::Subjects::new(peer, email);
+    match throttle::check(state.store.as_ref(), &subjects, now_millis()).await {
+        Ok(None) => {}
+        Ok(Some(retry)) => {
+            tracing::info!(%peer, "sign-in refused: too many failed attempts");
+            return sign_in_page::throttled(retry, email, next).await;
         }
         Err(e) => return internal(e),
     }
-    let Some(credentials) = credentials else {
-        return invalid();
+    let user = match check_password(&state, email, form.password).await {
+        Ok(user) => user,
+        Err(response) => return response,
     };
-    match session::start(state.store.as_ref(), &credentials.user.id).await {
+    let Some(user) = user else {
+        if let Err(e) = throttle::failed(state.store.as_ref(), &subjects, now_millis()).await {
+            return internal(e);
+        }
+        tracing::info!("sign-in refused");
+        return to("/login", &[("error", "invalid"), ("email", email), ("next", next)]);
+    };
+    if let Err(e) = throttle::succeeded(state.store.as_ref(), &subjects).await {
+        return internal(e);
+    }
+    match session::start(state.store.as_ref(), &user.id).await {
         Ok(cookie) => {
-            tracing::info!(user_id = %credentials.user.id, "signed in");
+            tracing::info!(user_id = %user.id, "signed in");
             (jar.add(cookie), Redirect::to(&safe_next(next))).into_response()
         }
         Err(e) => internal(e),
+    }
+}
+
+/// The user this password opens; `None` for a wrong password or an unknown account alike, and
+/// in the same time (an unknown account is checked against a dummy hash).
+async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<Option<CurrentUser>, Response> {
+    let credentials = match Email::parse(email) {
+        Ok(email) => state
+            .store
+            .find_user_credentials(&email)
+            .await
+            .map_err(internal)?,
+        Err(_) => None,
+    };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    match password::verify(password, stored).await {
+        Ok(true) => Ok(credentials.map(|c| c.user)),
+        Ok(false) => Ok(None),
+        Err(PasswordError::Busy) => Err(busy()),
+        Err(e) => Err(internal(e)),
     }
 }
 
@@ -153,6 +172,7 @@ pub async fn setup(
     }
     let hash = match password::hash(form.password).await {
         Ok(h) => h,
+        Err(PasswordError::Busy) => return busy(),
         Err(e) => return internal(e),
     };
     let created = state
@@ -174,6 +194,16 @@ pub async fn setup(
         Ok(cookie) => (jar.add(cookie), Redirect::to(HOME)).into_response(),
         Err(e) => internal(e),
     }
+}
+
+/// The hashing pool's queue is full (a flood of sign-ins): refused at once, not queued.
+fn busy() -> Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "1")],
+        "Too many sign-ins are being checked right now; try again in a moment.",
+    )
+        .into_response()
 }
 
 fn internal(e: impl std::fmt::Debug) -> Response {

@@ -3,7 +3,9 @@
 
 pub mod assets;
 pub mod auth_forms;
+pub mod client_address;
 pub mod fallback;
 pub mod local_path;
 pub mod oauth;
 pub mod ops;
+pub mod sign_in_page;

@@ -7,6 +7,7 @@ mod assets;
 mod authorizations;
 mod deliveries;
 mod delivery_log;
+mod throttle;
 mod webhooks;
 
 use std::{path::Path, str::FromStr as _, time::Duration};

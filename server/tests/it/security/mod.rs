@@ -3,3 +3,4 @@
 mod ids;
 mod migration;
 mod redirect;
+mod throttle;
