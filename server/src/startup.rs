@@ -24,7 +24,7 @@ use crate::{
     state::AppState,
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, fallback, oauth, ops},
+    web::{auth_forms, csrf, fallback, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -241,6 +241,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::require_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::refuse_cross_site,
         ))
         .layer(middleware::from_fn(telemetry::track_http))
         .with_state(state)

@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod auth_forms;
 pub mod client_address;
+pub mod csrf;
 pub mod fallback;
 pub mod local_path;
 pub mod oauth;

@@ -4,3 +4,4 @@ mod ids;
 mod migration;
 mod redirect;
 mod throttle;
+mod csrf;
