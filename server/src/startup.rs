@@ -227,6 +227,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/auth/login", post(auth_forms::login))
         .route("/auth/logout", post(auth_forms::logout))
+        .route(
+            "/auth/logout-everywhere",
+            post(auth_forms::logout_everywhere),
+        )
         .route("/auth/setup", post(auth_forms::setup))
         .route("/oauth/callback", get(oauth::callback))
         .route("/oauth/token/{id}", post(oauth::get_access_token))

@@ -22,6 +22,7 @@ fn message(code: &str) -> Option<&'static str> {
         "invalid" => Some("Wrong email or password."),
         "missing" => Some("Enter your email and password."),
         "signed-out" => Some("You have signed out."),
+        "signed-out-everywhere" => Some("You have signed out on every browser and device."),
         "setup-done" => Some("Setup is complete: sign in with the administrator account."),
         "expired" => Some("Your session has ended: sign in again."),
         _ => None,

@@ -1,6 +1,7 @@
-//! `POST /auth/login`, `/auth/logout`, `/auth/setup`: the targets of the plain HTML forms on
-//! `/login`, in the header, and on `/setup`. They answer with redirects, so they behave the
-//! same with JavaScript on or off; failures go back to the form with a code in the query.
+//! `POST /auth/login`, `/auth/logout`, `/auth/logout-everywhere`, `/auth/setup`: the targets
+//! of the plain HTML forms on `/login`, in the header, and on `/setup`. They answer with
+//! redirects, so they behave the same with JavaScript on or off; failures go back to the form
+//! with a code in the query.
 //! Sign-in is throttled per client address and per account ([`throttle`]): a refused attempt
 //! is answered 429 with the sign-in page itself.
 
@@ -86,7 +87,7 @@ pub async fn login(
     if let Err(e) = throttle::succeeded(state.store.as_ref(), &subjects).await {
         return internal(e);
     }
-    match session::start(state.store.as_ref(), &user.id).await {
+    match session::start(state.store.as_ref(), &user.id, session::secure_cookie(&state)).await {
         Ok(cookie) => {
             tracing::info!(user_id = %user.id, "signed in");
             (jar.add(cookie), Redirect::to(&safe_next(next))).into_response()
@@ -120,8 +121,17 @@ async fn check_password(
 }
 
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
-    match session::end(state.store.as_ref(), jar).await {
+    match session::end(state.store.as_ref(), jar, session::secure_cookie(&state)).await {
         Ok(jar) => (jar, Redirect::to("/login?notice=signed-out")).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// Sign out everywhere: ends every session of this user, on every browser.
+pub async fn logout_everywhere(State(state): State<AppState>, jar: CookieJar) -> Response {
+    let secure = session::secure_cookie(&state);
+    match session::end_everywhere(state.store.as_ref(), jar, secure).await {
+        Ok(jar) => (jar, Redirect::to("/login?notice=signed-out-everywhere")).into_response(),
         Err(e) => internal(e),
     }
 }
@@ -190,7 +200,7 @@ pub async fn setup(
     };
     state.setup.consume();
     tracing::info!(user_id = %user.id, "first administrator created through the setup link");
-    match session::start(state.store.as_ref(), &user.id).await {
+    match session::start(state.store.as_ref(), &user.id, session::secure_cookie(&state)).await {
         Ok(cookie) => (jar.add(cookie), Redirect::to(HOME)).into_response(),
         Err(e) => internal(e),
     }

@@ -5,3 +5,4 @@ mod migration;
 mod redirect;
 mod throttle;
 mod csrf;
+mod sessions;
