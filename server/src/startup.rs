@@ -24,7 +24,7 @@ use crate::{
     state::AppState,
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, csrf, fallback, oauth, ops},
+    web::{auth_forms, csrf, fallback, headers, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -249,6 +249,10 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
         ))
         .layer(middleware::from_fn(telemetry::track_http))
         .with_state(state)

@@ -9,9 +9,10 @@ use app::domain::{CurrentUser, Email, Role};
 use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
-    Form,
+    Extension, Form,
 };
 use axum_extra::extract::cookie::CookieJar;
+use leptos::nonce::Nonce;
 use serde::Deserialize;
 
 use crate::{
@@ -55,13 +56,17 @@ fn safe_next(next: &str) -> String {
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(peer): ClientAddress,
+    nonce: Option<Extension<Nonce>>,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = form.next.as_str();
     let email = form.email.trim();
     if email.is_empty() || form.password.is_empty() {
-        return to("/login", &[("error", "missing"), ("email", email), ("next", next)]);
+        return to(
+            "/login",
+            &[("error", "missing"), ("email", email), ("next", next)],
+        );
     }
     // Checked before the password, and answered at once: a refused attempt costs no hashing.
     let subjects = throttle::Subjects::new(peer, email);
@@ -69,7 +74,8 @@ pub async fn login(
         Ok(None) => {}
         Ok(Some(retry)) => {
             tracing::info!(%peer, "sign-in refused: too many failed attempts");
-            return sign_in_page::throttled(retry, email, next).await;
+            let nonce = nonce.map(|Extension(n)| n);
+            return sign_in_page::throttled(retry, email, next, nonce).await;
         }
         Err(e) => return internal(e),
     }
@@ -82,12 +88,21 @@ pub async fn login(
             return internal(e);
         }
         tracing::info!("sign-in refused");
-        return to("/login", &[("error", "invalid"), ("email", email), ("next", next)]);
+        return to(
+            "/login",
+            &[("error", "invalid"), ("email", email), ("next", next)],
+        );
     };
     if let Err(e) = throttle::succeeded(state.store.as_ref(), &subjects).await {
         return internal(e);
     }
-    match session::start(state.store.as_ref(), &user.id, session::secure_cookie(&state)).await {
+    match session::start(
+        state.store.as_ref(),
+        &user.id,
+        session::secure_cookie(&state),
+    )
+    .await
+    {
         Ok(cookie) => {
             tracing::info!(user_id = %user.id, "signed in");
             (jar.add(cookie), Redirect::to(&safe_next(next))).into_response()
@@ -200,7 +215,13 @@ pub async fn setup(
     };
     state.setup.consume();
     tracing::info!(user_id = %user.id, "first administrator created through the setup link");
-    match session::start(state.store.as_ref(), &user.id, session::secure_cookie(&state)).await {
+    match session::start(
+        state.store.as_ref(),
+        &user.id,
+        session::secure_cookie(&state),
+    )
+    .await
+    {
         Ok(cookie) => (jar.add(cookie), Redirect::to(HOME)).into_response(),
         Err(e) => internal(e),
     }

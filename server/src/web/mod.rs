@@ -6,6 +6,7 @@ pub mod auth_forms;
 pub mod client_address;
 pub mod csrf;
 pub mod fallback;
+pub mod headers;
 pub mod local_path;
 pub mod oauth;
 pub mod ops;

@@ -9,10 +9,17 @@ use axum::{
     http::{header::RETRY_AFTER, HeaderValue, Method, Request, StatusCode},
     response::{IntoResponse, Response},
 };
+use leptos::nonce::Nonce;
+
 use crate::auth::throttle::RetryAfter;
 
 /// 429 with the sign-in page saying "Too many attempts; try again in N s", and `Retry-After`.
-pub async fn throttled(retry: RetryAfter, email: &str, next: &str) -> Response {
+pub async fn throttled(
+    retry: RetryAfter,
+    email: &str,
+    next: &str,
+    nonce: Option<Nonce>,
+) -> Response {
     let seconds = retry.0.to_string();
     let query = serde_urlencoded::to_string([
         ("error", "throttled"),
@@ -25,9 +32,13 @@ pub async fn throttled(retry: RetryAfter, email: &str, next: &str) -> Response {
         .method(Method::GET)
         .uri(format!("/login?{query}"))
         .body(Body::empty());
-    let Ok(page) = page else {
+    let Ok(mut page) = page else {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     };
+    // The same nonce as this response's Content-Security-Policy (see `web::headers`).
+    if let Some(nonce) = nonce {
+        page.extensions_mut().insert(nonce);
+    }
     let mut res = leptos_axum::render_app_async(static_shell)(page).await;
     *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
     if let Ok(v) = HeaderValue::from_str(&seconds) {

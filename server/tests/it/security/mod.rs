@@ -6,3 +6,4 @@ mod redirect;
 mod throttle;
 mod csrf;
 mod sessions;
+mod headers;
