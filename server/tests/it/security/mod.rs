@@ -7,3 +7,4 @@ mod throttle;
 mod csrf;
 mod sessions;
 mod headers;
+mod metrics;
