@@ -8,3 +8,4 @@ mod csrf;
 mod sessions;
 mod headers;
 mod metrics;
+mod input;
