@@ -24,7 +24,7 @@ use crate::{
     state::AppState,
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, csrf, fallback, headers, oauth, ops},
+    web::{auth_forms, body_limit, csrf, fallback, headers, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -157,8 +157,8 @@ impl Application {
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         if let Some(workers) = workers {
             dispatcher.shutdown();
             let _ = workers.await;
@@ -242,6 +242,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(fallback::fallback)
+        .layer(middleware::from_fn(body_limit::limit_console_bodies))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::require_session,

@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth_forms;
+pub mod body_limit;
 pub mod client_address;
 pub mod csrf;
 pub mod fallback;
