@@ -37,6 +37,8 @@ pub const OUTPUT_NAME: &str = "webhooks-console";
 
 /// The HTML document the server renders around [`App`].
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    use_response_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -51,6 +53,42 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App />
             </body>
         </html>
+    }
+}
+
+/// The same document without the hydration scripts, for a page answered to a form POST (the
+/// refused sign-in, 429 at `/auth/login`): its address is not its route, so the browser app
+/// could not take it over. It is plain HTML, which every page is built to work as.
+pub fn static_shell() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    use_response_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="data:," />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Makes the nonce of this response's Content-Security-Policy (minted by the server's header
+/// middleware, passed in the request's extensions) the one Leptos writes on every inline
+/// script. Runs in the render's root, before any script is written, so it replaces the
+/// nonce the integration made up.
+#[cfg(feature = "ssr")]
+fn use_response_nonce() {
+    use leptos::nonce::Nonce;
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Nonce>().cloned());
+    if let Some(nonce) = nonce {
+        provide_context(nonce);
     }
 }
 

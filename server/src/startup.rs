@@ -26,7 +26,7 @@ use crate::{
     state::{provide_server_context, AppState},
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, export, fallback, oauth, ops},
+    web::{auth_forms, body_limit, csrf, export, fallback, headers, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -194,9 +194,13 @@ impl Application {
                 jobs.retention.spawn(),
             )
         });
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+        let served = axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
         if let Some((delivering, bulk, retention)) = workers {
             jobs.bulk.shutdown();
             jobs.retention.shutdown();
@@ -267,6 +271,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/auth/login", post(auth_forms::login))
         .route("/auth/logout", post(auth_forms::logout))
+        .route(
+            "/auth/logout-everywhere",
+            post(auth_forms::logout_everywhere),
+        )
         .route("/auth/setup", post(auth_forms::setup))
         .route("/oauth/callback", get(oauth::callback))
         .route("/oauth/token/{id}", post(oauth::get_access_token))
@@ -279,9 +287,18 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(fallback::fallback)
+        .layer(middleware::from_fn(body_limit::limit_console_bodies))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             session::require_session,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
         ))
         .layer(middleware::from_fn(telemetry::track_http))
         .with_state(state)

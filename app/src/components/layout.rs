@@ -1,5 +1,5 @@
 //! The console chrome around every signed-in page: the left navigation, the header with the
-//! signed-in user and Sign out, and the page itself.
+//! signed-in user, Sign out and Sign out everywhere, and the page itself.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -50,6 +50,10 @@ pub fn ConsoleLayout() -> impl IntoView {
                     </Suspense>
                     <form method="post" action="/auth/logout" class="signout">
                         <button type="submit" class="btn btn-quiet">"Sign out"</button>
+                    </form>
+                    // Ends every session of this user, e.g. after a lost laptop.
+                    <form method="post" action="/auth/logout-everywhere" class="signout">
+                        <button type="submit" class="btn btn-quiet">"Sign out everywhere"</button>
                     </form>
                 </header>
                 <main class="content">

@@ -13,7 +13,7 @@ mod parse;
 mod parse_tests;
 
 pub use input::{AuthorizationInput, AuthorizationSettings, Headers, KeyValue, SecretField};
-pub use parse::{ExistingAuthorization, NewAuthorization};
+pub use parse::{ExistingAuthorization, NewAuthorization, MAX_VALIDITY_SECS};
 
 /// Declares a closed set of choices with their labels: `ALL`, `label()`, `parse()`, `Default`,
 /// and serde as the label. One macro, because eight such sets would otherwise be eight copies.

@@ -4,7 +4,8 @@
 //! Guarantees: the body sent is the stored `Bytes` (signed as is, never re-serialised); the
 //! request is `POST` with `Content-Type: application/json`, `x-wx-gtrid` and, with a hub secret,
 //! `x-hub-signature`; everything goes through the one [`OutboundClient`] (timeout, no redirects,
-//! SSRF guard, user agent); at most [`LOG_BODY_LIMIT`] bytes of the answer are read.
+//! SSRF guard, user agent); at most [`LOG_BODY_LIMIT`] bytes of the answer are read, and its
+//! headers are kept up to [`LOG_HEADERS_LIMIT`] names and [`LOG_HEADERS_BYTES`] of JSON.
 
 use std::time::Instant;
 
@@ -29,7 +30,7 @@ pub const GTRID_HEADER: &str = "x-wx-gtrid";
 #[derive(Debug, Clone)]
 pub struct Answer {
     pub status: u16,
-    /// A JSON object of the response headers (repeated names joined with ", ").
+    /// A JSON object of the response headers (repeated names joined with ", "), capped.
     pub headers_json: String,
     /// The first 4 KiB of the body, as text.
     pub body: String,
@@ -137,33 +138,75 @@ fn pairs_json(pairs: &[(String, String)]) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
+/// Response headers kept per attempt, at most: names, bytes of one value, bytes of the JSON.
+/// Why a cap: the receiver decides what it answers, and each attempt's headers are stored
+/// (hyper alone would let a hundred headers of several KiB each through).
+pub const LOG_HEADERS_LIMIT: usize = 64;
+const LOG_HEADER_VALUE_BYTES: usize = 1024;
+pub const LOG_HEADERS_BYTES: usize = 8 * 1024;
+/// Stands for the headers left out; no real header has this name (`(` is not a token char).
+const OMITTED: &str = "(omitted)";
+
 fn headers_json(headers: &HeaderMap) -> String {
     // Why written by hand and not through a `serde_json::Map`: this runs once per attempt, and
     // the map costs an owned key and value per header. The output is the same object: names in
     // sorted order (as the map kept them), repeated names joined with ", ", values escaped by
-    // serde_json.
+    // serde_json; past the caps, the rest is counted under `(omitted)`.
     let mut names: Vec<&HeaderName> = headers.keys().collect();
     names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
-    let mut out = Vec::with_capacity(64 * names.len() + 2);
+    let mut out = Vec::with_capacity(64 * names.len().min(LOG_HEADERS_LIMIT) + 2);
     out.push(b'{');
-    for (i, name) in names.into_iter().enumerate() {
-        if i > 0 {
+    let mut kept = 0;
+    let mut entry = Vec::new();
+    for name in &names {
+        entry.clear();
+        if kept > 0 {
+            entry.push(b',');
+        }
+        push_json_str(&mut entry, name.as_str());
+        entry.push(b':');
+        push_json_str(&mut entry, &joined(headers, name));
+        // Room is kept for the closing brace and the `(omitted)` entry.
+        if kept == LOG_HEADERS_LIMIT || out.len() + entry.len() > LOG_HEADERS_BYTES - 48 {
+            break;
+        }
+        out.extend_from_slice(&entry);
+        kept += 1;
+    }
+    if kept < names.len() {
+        if kept > 0 {
             out.push(b',');
         }
-        push_json_str(&mut out, name.as_str());
+        push_json_str(&mut out, OMITTED);
         out.push(b':');
-        let mut values = headers.get_all(name).iter();
-        let first = values.next().map(|v| String::from_utf8_lossy(v.as_bytes()));
-        let mut joined = first.unwrap_or_default();
-        for more in values {
-            let joined = joined.to_mut();
-            joined.push_str(", ");
-            joined.push_str(&String::from_utf8_lossy(more.as_bytes()));
-        }
-        push_json_str(&mut out, &joined);
+        push_json_str(&mut out, &format!("{} headers", names.len() - kept));
     }
     out.push(b'}');
     String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// The values of `name` joined with ", ", cut at [`LOG_HEADER_VALUE_BYTES`] (on a character
+/// boundary, marked with "…").
+fn joined(headers: &HeaderMap, name: &HeaderName) -> String {
+    let mut joined = String::new();
+    for (i, value) in headers.get_all(name).iter().enumerate() {
+        if i > 0 {
+            joined.push_str(", ");
+        }
+        joined.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        if joined.len() > LOG_HEADER_VALUE_BYTES {
+            break;
+        }
+    }
+    if joined.len() > LOG_HEADER_VALUE_BYTES {
+        let mut cut = LOG_HEADER_VALUE_BYTES;
+        while !joined.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        joined.truncate(cut);
+        joined.push('…');
+    }
+    joined
 }
 
 /// Appends `s` as a JSON string literal (quotes included).
@@ -207,6 +250,44 @@ mod tests {
         assert_eq!(
             v,
             serde_json::json!({"x-a": "1, 2", "content-type": "text/plain", "x-quote": "a\"b\\c"})
+        );
+    }
+
+    #[test]
+    fn a_flood_of_response_headers_is_kept_within_its_caps_and_counted() {
+        let mut h = HeaderMap::new();
+        let big = "v".repeat(4_000);
+        for i in 0..100 {
+            let name = HeaderName::from_bytes(format!("x-h{i:03}").as_bytes()).unwrap();
+            h.insert(name, HeaderValue::from_str(&big).unwrap());
+        }
+        let json = headers_json(&h);
+        assert!(json.len() <= LOG_HEADERS_BYTES, "{} bytes", json.len());
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let map = v.as_object().unwrap();
+        assert!(map.len() <= LOG_HEADERS_LIMIT + 1);
+        let kept = map.len() - 1;
+        assert!(kept >= 1, "some headers are kept");
+        assert_eq!(map["(omitted)"], format!("{} headers", 100 - kept));
+        // Each value kept is cut at 1 KiB.
+        let first = map["x-h000"].as_str().unwrap();
+        assert_eq!(first.chars().count(), LOG_HEADER_VALUE_BYTES + 1);
+        assert!(first.ends_with('…'));
+    }
+
+    #[test]
+    fn many_small_headers_stop_at_the_name_limit() {
+        let mut h = HeaderMap::new();
+        for i in 0..90 {
+            let name = HeaderName::from_bytes(format!("x-{i:02}").as_bytes()).unwrap();
+            h.insert(name, HeaderValue::from_static("1"));
+        }
+        let v: serde_json::Value = serde_json::from_str(&headers_json(&h)).unwrap();
+        let map = v.as_object().unwrap();
+        assert_eq!(map.len(), LOG_HEADERS_LIMIT + 1);
+        assert_eq!(
+            map["(omitted)"],
+            format!("{} headers", 90 - LOG_HEADERS_LIMIT)
         );
     }
 }

@@ -19,6 +19,13 @@ pub struct NewUser {
     pub role: Role,
 }
 
+/// A live session: whose it is and when it was last used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: CurrentUser,
+    pub last_seen_at: Millis,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiKey {
     pub id: String,
@@ -39,20 +46,32 @@ pub trait AccountStore: Send + Sync {
         email: &Email,
     ) -> Result<Option<UserCredentials>, StoreError>;
 
+    /// A session opened at `now` (its last use, too), ending at `expires_at` at the latest.
     async fn insert_session(
         &self,
         token_hash: &str,
         user_id: &str,
+        now: Millis,
         expires_at: Millis,
     ) -> Result<(), StoreError>;
-    /// The user of an unexpired session.
-    async fn find_session_user(
+    /// The session, if it has neither expired at `now` nor been idle since `idle_since`.
+    async fn find_session(
         &self,
         token_hash: &str,
         now: Millis,
-    ) -> Result<Option<CurrentUser>, StoreError>;
+        idle_since: Millis,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+    /// Records a use of the session at `at`.
+    async fn touch_session(&self, token_hash: &str, at: Millis) -> Result<(), StoreError>;
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
-    async fn delete_expired_sessions(&self, now: Millis) -> Result<u64, StoreError>;
+    /// Ends every session of the user (sign out everywhere); returns how many there were.
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, StoreError>;
+    /// Deletes the sessions expired at `now` or idle since `idle_since`.
+    async fn delete_expired_sessions(
+        &self,
+        now: Millis,
+        idle_since: Millis,
+    ) -> Result<u64, StoreError>;
 
     async fn insert_api_key(
         &self,

@@ -10,6 +10,7 @@ mod delivery_log;
 pub mod latency;
 mod monitor;
 pub mod sqlite;
+mod throttle;
 mod url;
 mod webhooks;
 
@@ -19,6 +20,7 @@ pub use authorizations::*;
 pub use deliveries::*;
 pub use delivery_log::*;
 pub use monitor::*;
+pub use throttle::*;
 pub use url::DatabaseUrl;
 pub use webhooks::*;
 
@@ -67,6 +69,7 @@ pub trait Store:
     + DeliveryStore
     + DeliveryLogStore
     + MonitorStore
+    + ThrottleStore
     + 'static
 {
 }
@@ -80,6 +83,7 @@ impl<T> Store for T where
         + DeliveryStore
         + DeliveryLogStore
         + MonitorStore
+        + ThrottleStore
         + 'static
 {
 }

@@ -1,20 +1,28 @@
-//! `POST /auth/login`, `/auth/logout`, `/auth/setup`: the targets of the plain HTML forms on
-//! `/login`, in the header, and on `/setup`. They answer with redirects, so they behave the
-//! same with JavaScript on or off; failures go back to the form with a code in the query.
+//! `POST /auth/login`, `/auth/logout`, `/auth/logout-everywhere`, `/auth/setup`: the targets
+//! of the plain HTML forms on `/login`, in the header, and on `/setup`. They answer with
+//! redirects, so they behave the same with JavaScript on or off; failures go back to the form
+//! with a code in the query.
+//! Sign-in is throttled per client address and per account ([`throttle`]): a refused attempt
+//! is answered 429 with the sign-in page itself.
 
-use app::domain::{Email, Role};
+use app::domain::{CurrentUser, Email, Role};
 use axum::{
     extract::State,
     response::{IntoResponse, Redirect, Response},
-    Form,
+    Extension, Form,
 };
 use axum_extra::extract::cookie::CookieJar;
+use leptos::nonce::Nonce;
 use serde::Deserialize;
 
 use crate::{
-    auth::{password, session},
+    auth::{
+        password::{self, PasswordError},
+        session, throttle,
+    },
     state::AppState,
-    store::NewUser,
+    store::{now_millis, NewUser},
+    web::{client_address::ClientAddress, local_path::LocalPath, sign_in_page},
 };
 
 const HOME: &str = "/assets/integrations";
@@ -34,73 +42,111 @@ fn to(path: &str, query: &[(&str, &str)]) -> Response {
     Redirect::to(&format!("{path}?{q}")).into_response()
 }
 
-/// Only a path on this site is followed after sign-in (no `//host` or `\\host` open redirect).
-fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
-    if local && !next.starts_with("/auth/") && !next.starts_with("/login") {
-        next
-    } else {
-        HOME
+/// Only a path on this site is followed after sign-in ([`LocalPath`]: no `//host`, `\\host`,
+/// or tab-hidden open redirect), and never back into the sign-in forms themselves.
+fn safe_next(next: &str) -> String {
+    match LocalPath::parse(next) {
+        Some(p) if !p.as_str().starts_with("/auth/") && !p.as_str().starts_with("/login") => {
+            p.as_str().to_owned()
+        }
+        _ => HOME.to_owned(),
     }
 }
 
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(peer): ClientAddress,
+    nonce: Option<Extension<Nonce>>,
     jar: CookieJar,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let next = form.next.as_str();
-    if form.email.trim().is_empty() || form.password.is_empty() {
+    let email = form.email.trim();
+    if email.is_empty() || form.password.is_empty() {
         return to(
             "/login",
-            &[
-                ("error", "missing"),
-                ("email", form.email.trim()),
-                ("next", next),
-            ],
+            &[("error", "missing"), ("email", email), ("next", next)],
         );
     }
-    let invalid = || {
-        to(
-            "/login",
-            &[
-                ("error", "invalid"),
-                ("email", form.email.trim()),
-                ("next", next),
-            ],
-        )
-    };
-    let credentials = match Email::parse(&form.email) {
-        Ok(email) => match state.store.find_user_credentials(&email).await {
-            Ok(c) => c,
-            Err(e) => return internal(e),
-        },
-        Err(_) => None,
-    };
-    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
-    match password::verify(form.password, stored).await {
-        Ok(true) => {}
-        Ok(false) => {
-            tracing::info!("sign-in refused");
-            return invalid();
+    // Checked before the password, and answered at once: a refused attempt costs no hashing.
+    let subjects = throttle::Subjects::new(peer, email);
+    match throttle::check(state.store.as_ref(), &subjects, now_millis()).await {
+        Ok(None) => {}
+        Ok(Some(retry)) => {
+            tracing::info!(%peer, "sign-in refused: too many failed attempts");
+            let nonce = nonce.map(|Extension(n)| n);
+            return sign_in_page::throttled(retry, email, next, nonce).await;
         }
         Err(e) => return internal(e),
     }
-    let Some(credentials) = credentials else {
-        return invalid();
+    let user = match check_password(&state, email, form.password).await {
+        Ok(user) => user,
+        Err(response) => return response,
     };
-    match session::start(state.store.as_ref(), &credentials.user.id).await {
+    let Some(user) = user else {
+        if let Err(e) = throttle::failed(state.store.as_ref(), &subjects, now_millis()).await {
+            return internal(e);
+        }
+        tracing::info!("sign-in refused");
+        return to(
+            "/login",
+            &[("error", "invalid"), ("email", email), ("next", next)],
+        );
+    };
+    if let Err(e) = throttle::succeeded(state.store.as_ref(), &subjects).await {
+        return internal(e);
+    }
+    match session::start(
+        state.store.as_ref(),
+        &user.id,
+        session::secure_cookie(&state),
+    )
+    .await
+    {
         Ok(cookie) => {
-            tracing::info!(user_id = %credentials.user.id, "signed in");
-            (jar.add(cookie), Redirect::to(safe_next(next))).into_response()
+            tracing::info!(user_id = %user.id, "signed in");
+            (jar.add(cookie), Redirect::to(&safe_next(next))).into_response()
         }
         Err(e) => internal(e),
     }
 }
 
+/// The user this password opens; `None` for a wrong password or an unknown account alike, and
+/// in the same time (an unknown account is checked against a dummy hash).
+async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: String,
+) -> Result<Option<CurrentUser>, Response> {
+    let credentials = match Email::parse(email) {
+        Ok(email) => state
+            .store
+            .find_user_credentials(&email)
+            .await
+            .map_err(internal)?,
+        Err(_) => None,
+    };
+    let stored = credentials.as_ref().map(|c| c.password_hash.clone());
+    match password::verify(password, stored).await {
+        Ok(true) => Ok(credentials.map(|c| c.user)),
+        Ok(false) => Ok(None),
+        Err(PasswordError::Busy) => Err(busy()),
+        Err(e) => Err(internal(e)),
+    }
+}
+
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
-    match session::end(state.store.as_ref(), jar).await {
+    match session::end(state.store.as_ref(), jar, session::secure_cookie(&state)).await {
         Ok(jar) => (jar, Redirect::to("/login?notice=signed-out")).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+/// Sign out everywhere: ends every session of this user, on every browser.
+pub async fn logout_everywhere(State(state): State<AppState>, jar: CookieJar) -> Response {
+    let secure = session::secure_cookie(&state);
+    match session::end_everywhere(state.store.as_ref(), jar, secure).await {
+        Ok(jar) => (jar, Redirect::to("/login?notice=signed-out-everywhere")).into_response(),
         Err(e) => internal(e),
     }
 }
@@ -151,6 +197,7 @@ pub async fn setup(
     }
     let hash = match password::hash(form.password).await {
         Ok(h) => h,
+        Err(PasswordError::Busy) => return busy(),
         Err(e) => return internal(e),
     };
     let created = state
@@ -168,10 +215,26 @@ pub async fn setup(
     };
     state.setup.consume();
     tracing::info!(user_id = %user.id, "first administrator created through the setup link");
-    match session::start(state.store.as_ref(), &user.id).await {
+    match session::start(
+        state.store.as_ref(),
+        &user.id,
+        session::secure_cookie(&state),
+    )
+    .await
+    {
         Ok(cookie) => (jar.add(cookie), Redirect::to(HOME)).into_response(),
         Err(e) => internal(e),
     }
+}
+
+/// The hashing pool's queue is full (a flood of sign-ins): refused at once, not queued.
+fn busy() -> Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        [(axum::http::header::RETRY_AFTER, "1")],
+        "Too many sign-ins are being checked right now; try again in a moment.",
+    )
+        .into_response()
 }
 
 fn internal(e: impl std::fmt::Debug) -> Response {
@@ -201,6 +264,7 @@ mod tests {
             "/\\evil.example",
             "/auth/logout",
             "/login",
+            "/\t/evil.example",
         ] {
             assert_eq!(safe_next(bad), super::HOME, "{bad}");
         }

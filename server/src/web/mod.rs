@@ -3,7 +3,13 @@
 
 pub mod assets;
 pub mod auth_forms;
+pub mod body_limit;
+pub mod client_address;
+pub mod csrf;
 pub mod export;
 pub mod fallback;
+pub mod headers;
+pub mod local_path;
 pub mod oauth;
 pub mod ops;
+pub mod sign_in_page;

@@ -16,3 +16,4 @@ mod receiver;
 mod rest_assets;
 mod rest_authorizations;
 mod rest_integrations;
+mod security;

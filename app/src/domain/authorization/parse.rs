@@ -340,14 +340,29 @@ fn url(e: &mut ValidationErrors, path: &str, raw: &Option<String>, needed: bool)
     }
 }
 
+/// The longest validity accepted: ten years. Why a bound at all: the token's expiry is
+/// computed from it in milliseconds, and a huge number would overflow into the past (or read
+/// as "never expires"); no provider issues tokens for longer.
+pub const MAX_VALIDITY_SECS: u64 = 10 * 365 * 24 * 60 * 60;
+
 fn validity(e: &mut ValidationErrors, raw: &Option<String>) -> Option<u64> {
     let text = raw.as_deref().map(str::trim).unwrap_or("");
+    // All digits yet not a u64 can only mean too large: the same answer as above the bound.
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    let too_long = digits && text.parse::<u64>().map_or(true, |n| n > MAX_VALIDITY_SECS);
     match text.parse::<u64>() {
-        Ok(n) if n >= 1 => Some(n),
+        Ok(n) if (1..=MAX_VALIDITY_SECS).contains(&n) => Some(n),
         _ if text.is_empty() => {
             e.push(
                 "validity",
                 "Enter how many seconds the access token is valid.",
+            );
+            None
+        }
+        _ if too_long => {
+            e.push(
+                "validity",
+                format!("Enter at most {MAX_VALIDITY_SECS} seconds (ten years)."),
             );
             None
         }

@@ -210,6 +210,31 @@ fn limited_validity_needs_a_positive_number_of_seconds() {
 }
 
 #[test]
+fn a_validity_above_ten_years_is_refused_however_large() {
+    let mut i = AuthorizationInput {
+        limited_validity: Some(true),
+        ..client_credentials()
+    };
+    i.validity = Some(MAX_VALIDITY_SECS.to_string());
+    assert_eq!(
+        NewAuthorization::parse(&i, None).unwrap().settings.validity,
+        Some(MAX_VALIDITY_SECS)
+    );
+    for huge in [
+        (MAX_VALIDITY_SECS + 1).to_string(),
+        u64::MAX.to_string(),
+        "18446744073709551616".to_owned(),
+        "9".repeat(400),
+    ] {
+        i.validity = Some(huge.clone());
+        let e = NewAuthorization::parse(&i, None).unwrap_err();
+        assert_eq!(fields(&e), ["validity"], "{huge}");
+        let message = &e.iter().next().unwrap().message;
+        assert!(message.contains("at most"), "{huge}: {message}");
+    }
+}
+
+#[test]
 fn a_validity_without_the_tick_is_ignored() {
     let i = AuthorizationInput {
         validity: Some("abc".into()),

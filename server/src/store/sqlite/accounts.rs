@@ -6,7 +6,7 @@ use sqlx::Row as _;
 
 use super::{db, parse_id, unique, user_from, SqliteStore};
 use crate::store::{
-    now_millis, AccountStore, ApiKey, Millis, NewUser, StoreError, UserCredentials,
+    now_millis, AccountStore, ApiKey, Millis, NewUser, SessionRecord, StoreError, UserCredentials,
 };
 
 #[async_trait]
@@ -78,35 +78,57 @@ impl AccountStore for SqliteStore {
         &self,
         token_hash: &str,
         user_id: &str,
+        now: Millis,
         expires_at: Millis,
     ) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+             VALUES (?1, ?2, ?3, ?3, ?4)",
+        )
+        .bind(token_hash)
+        .bind(parse_id(user_id))
+        .bind(now)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(db)
+    }
+
+    async fn find_session(
+        &self,
+        token_hash: &str,
+        now: Millis,
+        idle_since: Millis,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.role, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND s.last_seen_at > ?3",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(idle_since)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                user: user_from(r.get("id"), r.get("email"), r.get("role"))?,
+                last_seen_at: r.get("last_seen_at"),
+            })
+        })
+        .transpose()
+    }
+
+    async fn touch_session(&self, token_hash: &str, at: Millis) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")
             .bind(token_hash)
-            .bind(parse_id(user_id))
-            .bind(now_millis())
-            .bind(expires_at)
+            .bind(at)
             .execute(&self.pool)
             .await
             .map(|_| ())
             .map_err(db)
-    }
-
-    async fn find_session_user(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> Result<Option<CurrentUser>, StoreError> {
-        let row = sqlx::query(
-            "SELECT u.id, u.email, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.expires_at > ?2",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db)?;
-        row.map(|r| user_from(r.get("id"), r.get("email"), r.get("role")))
-            .transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -118,9 +140,23 @@ impl AccountStore for SqliteStore {
             .map_err(db)
     }
 
-    async fn delete_expired_sessions(&self, now: Millis) -> Result<u64, StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1")
+    async fn delete_user_sessions(&self, user_id: &str) -> Result<u64, StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?1")
+            .bind(parse_id(user_id))
+            .execute(&self.pool)
+            .await
+            .map(|r| r.rows_affected())
+            .map_err(db)
+    }
+
+    async fn delete_expired_sessions(
+        &self,
+        now: Millis,
+        idle_since: Millis,
+    ) -> Result<u64, StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2")
             .bind(now)
+            .bind(idle_since)
             .execute(&self.pool)
             .await
             .map(|r| r.rows_affected())
@@ -244,19 +280,63 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn sessions_expire_and_can_be_deleted() {
+    async fn sessions_end_at_their_expiry_and_can_be_deleted() {
         let (store, _dir) = store().await;
         let user = store.insert_user(new_user("a@example.com")).await.unwrap();
-        store.insert_session("live", &user.id, 2_000).await.unwrap();
-        store.insert_session("old", &user.id, 1_000).await.unwrap();
-        assert_eq!(
-            store.find_session_user("live", 1_500).await.unwrap(),
-            Some(user.clone())
-        );
-        assert_eq!(store.find_session_user("old", 1_500).await.unwrap(), None);
-        assert_eq!(store.delete_expired_sessions(1_500).await.unwrap(), 1);
+        store
+            .insert_session("live", &user.id, 0, 2_000)
+            .await
+            .unwrap();
+        store
+            .insert_session("old", &user.id, 0, 1_000)
+            .await
+            .unwrap();
+        let live = store
+            .find_session("live", 1_500, -1)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((live.user, live.last_seen_at), (user.clone(), 0));
+        assert_eq!(store.find_session("old", 1_500, -1).await.unwrap(), None);
+        assert_eq!(store.delete_expired_sessions(1_500, -1).await.unwrap(), 1);
         store.delete_session("live").await.unwrap();
-        assert_eq!(store.find_session_user("live", 1_500).await.unwrap(), None);
+        assert_eq!(store.find_session("live", 1_500, -1).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_idle_session_ends_and_each_use_moves_its_idle_end() {
+        let (store, _dir) = store().await;
+        let user = store.insert_user(new_user("a@example.com")).await.unwrap();
+        store
+            .insert_session("s", &user.id, 100, 10_000)
+            .await
+            .unwrap();
+        // Idle since 100 or later: ended.
+        assert_eq!(store.find_session("s", 500, 100).await.unwrap(), None);
+        assert!(store.find_session("s", 500, 99).await.unwrap().is_some());
+        store.touch_session("s", 400).await.unwrap();
+        let s = store.find_session("s", 500, 300).await.unwrap().unwrap();
+        assert_eq!(s.last_seen_at, 400);
+        // Use does not outlive the absolute end.
+        assert_eq!(store.find_session("s", 10_000, 300).await.unwrap(), None);
+        assert_eq!(store.delete_expired_sessions(500, 400).await.unwrap(), 1);
+    }
+
+    #[tokio::test]
+    async fn signing_out_everywhere_ends_every_session_of_that_user_only() {
+        let (store, _dir) = store().await;
+        let a = store.insert_user(new_user("a@example.com")).await.unwrap();
+        let b = store.insert_user(new_user("b@example.com")).await.unwrap();
+        for (token, user) in [("a1", &a), ("a2", &a), ("b1", &b)] {
+            store
+                .insert_session(token, &user.id, 0, 9_000)
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.delete_user_sessions(&a.id).await.unwrap(), 2);
+        assert_eq!(store.find_session("a1", 1, -1).await.unwrap(), None);
+        assert_eq!(store.find_session("a2", 1, -1).await.unwrap(), None);
+        assert!(store.find_session("b1", 1, -1).await.unwrap().is_some());
     }
 
     #[tokio::test]

@@ -1,10 +1,11 @@
-//! Authorization profiles in SQLite. `webhooks.authorization_id` has no foreign key (it came
-//! first), so the delete checks "no webhook uses it" in the same statement as the delete.
+//! Authorization profiles in SQLite. A profile a webhook uses cannot be deleted: the delete
+//! checks "no webhook uses it" in its own statement, and `webhooks.authorization_id`'s foreign
+//! key (migration `20261202000005`) refuses it too should a webhook take the profile meanwhile.
 
 use async_trait::async_trait;
 use sqlx::{sqlite::SqliteRow, Row as _};
 
-use super::{db, push_page, unique, SqliteStore};
+use super::{db, in_use, push_page, unique, SqliteStore};
 use crate::store::{
     now_millis, AuthorizationRecord, AuthorizationStore, AuthorizationWrite, ListQuery, Millis,
     PendingFlow, StoreError, TokensWrite,
@@ -116,7 +117,7 @@ impl AuthorizationStore for SqliteStore {
         .bind(id)
         .execute(&self.pool)
         .await
-        .map_err(db)?;
+        .map_err(in_use("webhooks_authorization"))?;
         if done.rows_affected() > 0 {
             return Ok(true);
         }

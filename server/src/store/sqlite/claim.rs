@@ -14,6 +14,11 @@ use crate::store::{
     Candidate, Chooser, ClaimWhat, ClaimedBatch, DueScan, Lease, Millis, ResendClaim, StoreError,
 };
 
+/// Why `BEGIN IMMEDIATE`: these transactions read, then write. A deferred one would take its
+/// snapshot at the read and fail at once with SQLITE_BUSY (no busy timeout applies) if another
+/// connection committed before its write; taking the write lock first makes it wait its turn.
+const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// Reads the candidates, leases the chosen ones and reads them back, in one transaction.
 pub(super) async fn due(
     pool: &SqlitePool,
@@ -21,7 +26,7 @@ pub(super) async fn due(
     lease: Lease,
     choose: &mut Chooser<'_>,
 ) -> Result<(ClaimedBatch, usize), StoreError> {
-    let mut tx = pool.begin().await.map_err(db)?;
+    let mut tx = pool.begin_with(BEGIN_WRITE).await.map_err(db)?;
     let mut qb = QueryBuilder::<Sqlite>::new(
         "SELECT d.id, d.webhook_id, w.max_in_flight, w.rate_per_second,
                 CASE WHEN w.max_in_flight IS NULL THEN 0 ELSE
@@ -94,7 +99,7 @@ pub(super) async fn one(
     what: ClaimWhat,
     lease: Lease,
 ) -> Result<ResendClaim, StoreError> {
-    let mut tx = pool.begin().await.map_err(db)?;
+    let mut tx = pool.begin_with(BEGIN_WRITE).await.map_err(db)?;
     if let ClaimWhat::Delivery { id, now } = what {
         let row = sqlx::query("SELECT lease_token, lease_until FROM deliveries WHERE id = ?1")
             .bind(id)

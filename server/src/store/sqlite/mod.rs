@@ -12,6 +12,7 @@ mod deliveries;
 mod delivery_log;
 mod monitor;
 mod stats;
+mod throttle;
 mod webhooks;
 
 use std::{path::Path, str::FromStr as _, time::Duration};
@@ -150,8 +151,34 @@ pub(super) fn in_use(rule: &'static str) -> impl FnOnce(sqlx::Error) -> StoreErr
 
 #[async_trait]
 impl Database for SqliteStore {
+    /// Runs the migrations on one connection with foreign keys off, then turns them back on.
+    ///
+    /// Why off: rebuilding a table (SQLite's 12-step ALTER procedure, see migration
+    /// `20261202000005`) drops the old table, and with foreign keys on that drop first deletes
+    /// its rows and cascades into the child tables. `PRAGMA foreign_keys` cannot change inside
+    /// a transaction, and sqlx runs each SQLite migration in one, so it is set here, before.
+    /// A migration that rebuilds tables checks `pragma_foreign_key_check` before it commits.
     async fn migrate(&self) -> Result<(), StoreError> {
-        MIGRATOR.run(&self.pool).await.map_err(StoreError::Migrate)
+        let mut conn = self.pool.acquire().await.map_err(db)?;
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+        // `run_direct` is what `run` calls once it holds a connection; `run` itself cannot take
+        // one inside an `async_trait` method ("`Acquire` is not general enough").
+        let migrated = MIGRATOR
+            .run_direct(&mut *conn)
+            .await
+            .map_err(StoreError::Migrate);
+        let restored = sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await;
+        if restored.is_err() {
+            // Never hand a connection without foreign keys back to the pool.
+            let _ = conn.detach();
+        }
+        migrated?;
+        restored.map(|_| ()).map_err(db)
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

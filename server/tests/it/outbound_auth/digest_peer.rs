@@ -197,3 +197,23 @@ fn curl_digest_is_accepted_by_the_receiver_so_the_verifier_is_sound() {
         );
     }
 }
+
+/// A SHA-256 profile facing a server (or a man in the middle) that offers only MD5: an
+/// authorization error naming both, and the challenge is never answered in MD5.
+#[tokio::test]
+async fn a_challenge_in_another_algorithm_is_an_error_never_a_downgrade() {
+    let pki = Pki::new();
+    let peer = receiver(&pki, "MD5", "auth");
+    let cfg = config(DigestAlgorithm::Sha256, DigestQop::Auth);
+    let auth = authorizer(AuthProfile::Digest(cfg), Arc::new(RecordingSink::default()));
+    let error = bounded(auth.send(&client(&pki), post(peer.port, "{}")))
+        .await
+        .expect_err("not answered");
+    let message = error.message();
+    assert!(
+        message.contains("MD5") && message.contains("SHA-256"),
+        "{message}"
+    );
+    // The one request seen was the unauthorized first one.
+    assert_eq!(verdicts(&peer, 1), ["challenged"]);
+}

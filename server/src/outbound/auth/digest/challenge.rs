@@ -3,7 +3,9 @@
 //!
 //! Guarantees: quoted strings are read with their `\` escapes, several challenges in one header
 //! (and over several headers) are all seen, parameter names are case-insensitive, and a
-//! challenge is chosen only if its algorithm is one we implement (the configured one first);
+//! challenge is answered only in the configured algorithm: a server offering only others is
+//! told apart ([`Pick::OtherAlgorithm`]), never answered in a weaker one (a man in the middle
+//! could otherwise downgrade a SHA-256 profile to MD5 by editing the challenge);
 //! `userhash=true` challenges are skipped, since we do not hash user names.
 
 use app::domain::authorization::{DigestAlgorithm, DigestQop};
@@ -180,15 +182,26 @@ fn algorithm(name: Option<&str>) -> Option<DigestAlgorithm> {
     }
 }
 
-/// The Digest challenge to answer among all `WWW-Authenticate` values: one with an algorithm we
-/// support, the configured algorithm first; its qop is the configured one when offered, else
-/// the other one we support, else none (RFC 2069).
+/// What the `WWW-Authenticate` values hold for us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Pick {
+    /// A Digest challenge in the configured algorithm.
+    Answer(DigestChallenge),
+    /// Digest challenges, none in the configured algorithm: the algorithms offered, as sent.
+    OtherAlgorithm(Vec<String>),
+    /// No Digest challenge we could consider.
+    Nothing,
+}
+
+/// The Digest challenge to answer among all `WWW-Authenticate` values: one in the configured
+/// algorithm, and only that; its qop is the configured one when offered, else the other one
+/// we support, else none (RFC 2069).
 pub(crate) fn pick<'a>(
     headers: impl IntoIterator<Item = &'a str>,
     want: DigestAlgorithm,
     want_qop: DigestQop,
-) -> Option<DigestChallenge> {
-    let candidates: Vec<DigestChallenge> = headers
+) -> Pick {
+    let digests: Vec<Challenge> = headers
         .into_iter()
         .flat_map(parse)
         .filter(|c| c.scheme == "digest")
@@ -196,11 +209,23 @@ pub(crate) fn pick<'a>(
             !c.param("userhash")
                 .is_some_and(|v| v.eq_ignore_ascii_case("true"))
         })
-        .filter_map(|c| read_digest(&c, want_qop))
         .collect();
-    let preferred = candidates.iter().position(|c| c.algorithm == want);
-    let index = preferred.or(if candidates.is_empty() { None } else { Some(0) })?;
-    candidates.into_iter().nth(index)
+    let (ours, others): (Vec<&Challenge>, Vec<&Challenge>) = digests
+        .iter()
+        .partition(|c| algorithm(c.param("algorithm")) == Some(want));
+    if let Some(c) = ours.iter().find_map(|c| read_digest(c, want_qop)) {
+        return Pick::Answer(c);
+    }
+    // One in our algorithm we cannot read (no nonce, an unknown qop) is not another algorithm.
+    if !ours.is_empty() || others.is_empty() {
+        return Pick::Nothing;
+    }
+    Pick::OtherAlgorithm(
+        others
+            .iter()
+            .map(|c| c.param("algorithm").unwrap_or("MD5").to_owned())
+            .collect(),
+    )
 }
 
 fn read_digest(c: &Challenge, want_qop: DigestQop) -> Option<DigestChallenge> {
@@ -256,37 +281,76 @@ mod tests {
         assert_eq!(c[3].param("nonce"), Some("n2"));
     }
 
+    fn answer(p: Pick) -> DigestChallenge {
+        match p {
+            Pick::Answer(c) => c,
+            other => panic!("no answer: {other:?}"),
+        }
+    }
+
     #[test]
-    fn the_configured_algorithm_is_preferred_among_supported_ones() {
+    fn only_a_challenge_in_the_configured_algorithm_is_answered() {
         let h = r#"Digest realm="r", nonce="a", algorithm=SHA-512-256, qop="auth", Digest realm="r", nonce="b", algorithm=MD5, qop="auth", Digest realm="r", nonce="c", algorithm=SHA-256, qop="auth""#;
-        let c = pick([h], DigestAlgorithm::Sha256, DigestQop::Auth).unwrap();
+        let c = answer(pick([h], DigestAlgorithm::Sha256, DigestQop::Auth));
         assert_eq!(
             (c.nonce.as_str(), c.algorithm),
             ("c", DigestAlgorithm::Sha256)
         );
-        let c = pick([h], DigestAlgorithm::Md5Sess, DigestQop::Auth).unwrap();
+        let c = answer(pick([h], DigestAlgorithm::Md5, DigestQop::Auth));
         assert_eq!((c.nonce.as_str(), c.algorithm), ("b", DigestAlgorithm::Md5));
+    }
+
+    #[test]
+    fn a_challenge_in_another_algorithm_is_never_answered_in_it() {
+        // A SHA-256 profile facing an MD5-only server (or a challenge edited on the way).
+        let md5 = r#"Digest realm="r", nonce="a", algorithm=MD5, qop="auth""#;
+        assert_eq!(
+            pick([md5], DigestAlgorithm::Sha256, DigestQop::Auth),
+            Pick::OtherAlgorithm(vec!["MD5".into()])
+        );
+        // No algorithm parameter means MD5 (RFC 7616 §3.3).
+        let bare = r#"Digest realm="r", nonce="a", qop="auth""#;
+        assert_eq!(
+            pick([bare], DigestAlgorithm::Sha256Sess, DigestQop::Auth),
+            Pick::OtherAlgorithm(vec!["MD5".into()])
+        );
+        let sess = r#"Digest realm="r", nonce="a", algorithm=MD5, qop="auth""#;
+        assert!(matches!(
+            pick([sess], DigestAlgorithm::Md5Sess, DigestQop::Auth),
+            Pick::OtherAlgorithm(_)
+        ));
+        assert_eq!(
+            pick(
+                [r#"Basic realm="x""#],
+                DigestAlgorithm::Md5,
+                DigestQop::Auth
+            ),
+            Pick::Nothing
+        );
     }
 
     #[test]
     fn userhash_and_unknown_algorithms_are_never_picked() {
         let h = r#"Digest realm="r", nonce="a", algorithm=SHA-256, userhash=true, Digest realm="r", nonce="b", algorithm=SHA-512"#;
-        assert_eq!(pick([h], DigestAlgorithm::Sha256, DigestQop::Auth), None);
+        assert_eq!(
+            pick([h], DigestAlgorithm::Sha256, DigestQop::Auth),
+            Pick::OtherAlgorithm(vec!["SHA-512".into()])
+        );
     }
 
     #[test]
     fn qop_falls_back_to_what_the_server_offers_and_stale_is_read() {
         let h = r#"Digest realm="r", nonce="a", qop="auth", stale=TRUE, opaque="o""#;
-        let c = pick([h], DigestAlgorithm::Md5, DigestQop::AuthInt).unwrap();
+        let c = answer(pick([h], DigestAlgorithm::Md5, DigestQop::AuthInt));
         assert_eq!(c.qop, Some(DigestQop::Auth));
         assert!(c.stale);
         assert_eq!(c.opaque.as_deref(), Some("o"));
         assert_eq!(c.algorithm, DigestAlgorithm::Md5);
-        let rfc2069 = pick(
+        let rfc2069 = answer(pick(
             [r#"Digest realm="r", nonce="a""#],
             DigestAlgorithm::Md5,
             DigestQop::Auth,
-        );
-        assert_eq!(rfc2069.unwrap().qop, None);
+        ));
+        assert_eq!(rfc2069.qop, None);
     }
 }

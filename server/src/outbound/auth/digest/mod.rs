@@ -1,6 +1,8 @@
 //! Digest Auth (RFC 7616): MD5, MD5-sess, SHA-256, SHA-256-sess; qop `auth` and `auth-int`.
 //!
 //! Guarantees:
+//! - only the configured algorithm is ever used: a challenge offering only others is an
+//!   authorization error naming them, never answered in a weaker one (no downgrade to MD5);
 //! - with a configured realm and nonce the first request already carries `Authorization`;
 //!   otherwise it goes without, and a `401` with a `WWW-Authenticate: Digest` challenge we can
 //!   answer is answered at once, inside the same attempt, exactly once (no loops);
@@ -24,7 +26,7 @@ use reqwest::{Response, StatusCode};
 
 use super::{Authorizer, DigestConfig, OutboundRequest};
 use crate::outbound::{OutboundClient, OutboundError};
-use challenge::DigestChallenge;
+use challenge::{DigestChallenge, Pick};
 use response::Answer;
 
 /// What the server told us (or the profile pre-set): enough to authorize up front.
@@ -131,17 +133,27 @@ impl DigestAuthorizer {
         Ok(out)
     }
 
-    /// The challenge in a 401 we can answer, if any.
-    fn challenge_in(&self, response: &Response) -> Option<DigestChallenge> {
+    /// The challenge in a 401 we can answer, if any; an error when the server asks for
+    /// another algorithm than the configured one (never answered in it: no downgrade).
+    fn challenge_in(&self, response: &Response) -> Result<Option<DigestChallenge>, OutboundError> {
         if response.status() != StatusCode::UNAUTHORIZED {
-            return None;
+            return Ok(None);
         }
         let values = response
             .headers()
             .get_all(WWW_AUTHENTICATE)
             .iter()
             .filter_map(|v| v.to_str().ok());
-        challenge::pick(values, self.config.algorithm, self.config.qop)
+        match challenge::pick(values, self.config.algorithm, self.config.qop) {
+            Pick::Answer(c) => Ok(Some(c)),
+            Pick::Nothing => Ok(None),
+            Pick::OtherAlgorithm(offered) => Err(OutboundError::auth(format!(
+                "the server asks for Digest Auth with {}, but the profile's Algorithm is {}: \
+                 it is not answered in another algorithm",
+                offered.join(" or "),
+                self.config.algorithm.label()
+            ))),
+        }
     }
 }
 
@@ -162,7 +174,7 @@ impl Authorizer for DigestAuthorizer {
             None => request.clone(),
         };
         let response = client.execute(first).await?;
-        let Some(challenge) = self.challenge_in(&response) else {
+        let Some(challenge) = self.challenge_in(&response)? else {
             return Ok(response);
         };
         // Answered once: a second 401 goes back to the caller as it is.

@@ -79,7 +79,9 @@ fn token_set(cfg: &OAuth2Config, answer: &BasicTokenResponse) -> TokenSet {
         refresh_token: answer
             .refresh_token()
             .map(|r| Secret::new(r.secret().clone())),
-        expires_at: lifetime.map(|d| now_millis().saturating_add(d.as_millis() as i64)),
+        // Saturating: a provider's huge `expires_in` must not wrap into the past.
+        expires_at: lifetime
+            .map(|d| now_millis().saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))),
     }
 }
 

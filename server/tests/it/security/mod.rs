@@ -1,0 +1,12 @@
+//! Security review (issue 10): one file per item, each test failing without its fix.
+
+mod csrf;
+mod headers;
+mod ids;
+mod input;
+mod limits;
+mod metrics;
+mod migration;
+mod redirect;
+mod sessions;
+mod throttle;
