@@ -26,7 +26,7 @@ use crate::{
             numbers::NumbersPage, services::ServicesPage,
         },
         login::LoginPage,
-        monitor::{dashboard::DashboardPage, deliveries::DeliveriesPage},
+        monitor::{dashboard::DashboardPage, deliveries::DeliveriesPage, delivery::DeliveryPage},
         not_found::NotFoundPage,
         setup::SetupPage,
     },
@@ -144,6 +144,7 @@ pub fn App() -> impl IntoView {
                             view=pages::assets::authorizations::AuthorizationFormPage
                         />
                         <Route path=path!("/monitor/deliveries") view=DeliveriesPage />
+                        <Route path=path!("/monitor/deliveries/:id") view=DeliveryPage />
                         <Route path=path!("/monitor/dashboard") view=DashboardPage />
                     </ParentRoute>
                 </Routes>

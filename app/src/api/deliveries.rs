@@ -45,12 +45,28 @@ pub async fn preview_bulk_resend(
     deliveries().await?.preview_bulk_resend(&query).await
 }
 
-/// Starts a bulk resend of what the filters select (a background job).
+/// Starts a bulk resend of what the filters select (a background job). The filters are flat
+/// parameters, as the log page's form posts them (hidden fields of the preview).
 #[server]
 pub async fn start_bulk_resend(
-    #[server(default)] query: DeliveryQueryInput,
+    #[server(default)] integration_id: Option<String>,
+    #[server(default)] status: Option<String>,
+    #[server(default)] channel: Option<String>,
+    #[server(default)] code: Option<String>,
+    #[server(default)] from: Option<String>,
+    #[server(default)] to: Option<String>,
 ) -> Result<BulkJobView, AppError> {
-    let query = crate::domain::deliveries::DeliveryQuery::parse(&query)?;
+    let input = DeliveryQueryInput {
+        integration_id,
+        status,
+        channel,
+        code,
+        from,
+        to,
+        limit: None,
+        before: None,
+    };
+    let query = crate::domain::deliveries::DeliveryQuery::parse(&input)?;
     deliveries().await?.start_bulk_resend(&query).await
 }
 

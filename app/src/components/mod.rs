@@ -1,5 +1,6 @@
 //! Widgets shared by several pages.
 
+pub mod charts;
 pub mod confirm_dialog;
 pub mod empty_state;
 pub mod field;

@@ -8,7 +8,7 @@ mod asset_list;
 pub mod authorizations;
 pub mod esme_bind_form;
 pub mod esme_binds;
-mod form_post;
+pub(crate) mod form_post;
 pub mod integrations;
 pub mod number_form;
 pub mod numbers;

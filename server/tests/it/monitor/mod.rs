@@ -8,6 +8,7 @@ mod bulk;
 mod export;
 mod log;
 mod metrics;
+mod pages;
 mod retention;
 
 use serde_json::json;
