@@ -9,9 +9,15 @@
 
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool};
 
-use super::{db, deliveries::read_claimed};
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use sqlx::Transaction;
+
+use super::db;
 use crate::store::{
-    Candidate, Chooser, ClaimWhat, ClaimedBatch, DueScan, Lease, Millis, ResendClaim, StoreError,
+    Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryStatus, DueScan, Lease,
+    Millis, ResendClaim, StoreError, WebhookTarget,
 };
 
 /// Why `BEGIN IMMEDIATE`: these transactions read, then write. A deferred one would take its
@@ -156,4 +162,68 @@ pub(super) async fn renew(
         renewed += qb.build().execute(pool).await.map_err(db)?.rows_affected();
     }
     Ok(renewed)
+}
+
+/// Reads the deliveries holding `token`, with their event id, body and webhooks.
+async fn read_claimed(
+    tx: &mut Transaction<'_, Sqlite>,
+    lease: Lease,
+) -> Result<ClaimedBatch, StoreError> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body, d.resend_from
+         FROM deliveries d
+         JOIN events e ON e.id = d.event_row
+         JOIN event_payloads p ON p.event_row = d.event_row
+         WHERE d.lease_token = ?1
+         ORDER BY d.id",
+    )
+    .bind(lease.token)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    let mut deliveries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let status: &str = r.get(2);
+        deliveries.push(ClaimedDelivery {
+            id: r.get(0),
+            webhook_id: r.get(1),
+            status: DeliveryStatus::parse(status).ok_or_else(|| {
+                StoreError::Database(sqlx::Error::Decode("delivery status".into()))
+            })?,
+            scheduled_count: r.get(3),
+            event_id: r.get(4),
+            body: Bytes::from(r.get::<Vec<u8>, _>(5)),
+            resend_from: r.get::<Option<&str>, _>(6).and_then(DeliveryStatus::parse),
+        });
+    }
+    if deliveries.is_empty() {
+        return Ok(ClaimedBatch::default());
+    }
+    let hooks = sqlx::query(
+        "SELECT id, url, hub_algorithm, hub_secret_enc, authorization_id, enabled FROM webhooks
+         WHERE id IN (SELECT DISTINCT webhook_id FROM deliveries WHERE lease_token = ?1)",
+    )
+    .bind(lease.token)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    let webhooks: HashMap<i64, WebhookTarget> = hooks
+        .into_iter()
+        .map(|r| {
+            let t = WebhookTarget {
+                id: r.get(0),
+                url: r.get(1),
+                hub_algorithm: r.get(2),
+                hub_secret_enc: r.get(3),
+                authorization_id: r.get(4),
+                enabled: r.get(5),
+            };
+            (t.id, t)
+        })
+        .collect();
+    Ok(ClaimedBatch {
+        lease: Some(lease),
+        deliveries,
+        webhooks,
+    })
 }

@@ -10,18 +10,13 @@ use sqlx::{Row as _, Sqlite, Transaction};
 
 use super::{db, SqliteStore};
 use crate::store::{
-    now_millis, AttemptResult, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryDetail,
-    DeliveryFilter, DeliveryLogStore, DeliveryPage, DeliveryStatus, DeliveryStore, DueScan,
-    IngestOptions, IngestOutcome, Lease, NewEvent, NextState, ResendClaim, StoreError,
-    WebhookTarget,
+    now_millis, AttemptResult, Chooser, ClaimWhat, ClaimedBatch, DeliveryDetail, DeliveryFilter,
+    DeliveryLogStore, DeliveryPage, DeliveryStatus, DeliveryStore, DueScan, IngestOptions,
+    IngestOutcome, Lease, NewEvent, NextState, ResendClaim, StoreError,
 };
 
 /// Rows per multi-row statement: well under SQLite's 32,766 bound parameters.
 const CHUNK: usize = 400;
-
-fn decode(what: &str) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(what.to_owned().into()))
-}
 
 /// Inserts the events not seen before; returns (row id, event id) of those inserted.
 async fn insert_events(
@@ -104,68 +99,6 @@ async fn route(
     .await
     .map_err(db)?;
     Ok(rows.iter().map(|r| r.get::<i64, _>(0)).collect())
-}
-
-/// Reads the deliveries holding `token`, with their event id, body and webhooks.
-pub(super) async fn read_claimed(
-    tx: &mut Transaction<'_, Sqlite>,
-    lease: Lease,
-) -> Result<ClaimedBatch, StoreError> {
-    let rows = sqlx::query(
-        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body, d.resend_from
-         FROM deliveries d
-         JOIN events e ON e.id = d.event_row
-         JOIN event_payloads p ON p.event_row = d.event_row
-         WHERE d.lease_token = ?1
-         ORDER BY d.id",
-    )
-    .bind(lease.token)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(db)?;
-    let mut deliveries = Vec::with_capacity(rows.len());
-    for r in rows {
-        let status: &str = r.get(2);
-        deliveries.push(ClaimedDelivery {
-            id: r.get(0),
-            webhook_id: r.get(1),
-            status: DeliveryStatus::parse(status).ok_or_else(|| decode("delivery status"))?,
-            scheduled_count: r.get(3),
-            event_id: r.get(4),
-            body: Bytes::from(r.get::<Vec<u8>, _>(5)),
-            resend_from: r.get::<Option<&str>, _>(6).and_then(DeliveryStatus::parse),
-        });
-    }
-    if deliveries.is_empty() {
-        return Ok(ClaimedBatch::default());
-    }
-    let hooks = sqlx::query(
-        "SELECT id, url, hub_algorithm, hub_secret_enc, authorization_id, enabled FROM webhooks
-         WHERE id IN (SELECT DISTINCT webhook_id FROM deliveries WHERE lease_token = ?1)",
-    )
-    .bind(lease.token)
-    .fetch_all(&mut **tx)
-    .await
-    .map_err(db)?;
-    let webhooks: HashMap<i64, WebhookTarget> = hooks
-        .into_iter()
-        .map(|r| {
-            let t = WebhookTarget {
-                id: r.get(0),
-                url: r.get(1),
-                hub_algorithm: r.get(2),
-                hub_secret_enc: r.get(3),
-                authorization_id: r.get(4),
-                enabled: r.get(5),
-            };
-            (t.id, t)
-        })
-        .collect();
-    Ok(ClaimedBatch {
-        lease: Some(lease),
-        deliveries,
-        webhooks,
-    })
 }
 
 fn next_columns(next: NextState, now: i64) -> (&'static str, i64) {
