@@ -12,10 +12,12 @@ use super::state::{entity_value, facts_for, FormState};
 use super::test_event::TestEventButton;
 use crate::{
     api::integrations::{get_webhook, load_webhook_form_options, SaveWebhook},
-    components::{notification_matrix::NotificationMatrix, page_header::PageHeader},
+    components::{
+        notification_matrix::NotificationMatrix, page_header::PageHeader, timestamp::Timestamp,
+    },
     domain::{
         channels::sections_for,
-        views::{WebhookFormOptions, WebhookView},
+        views::{WebhookFormOptions, WebhookHealthView, WebhookView},
         webhook::{smpp_visible, Existing, HubAlgorithm, NewWebhook, ParseContext},
         AppError,
     },
@@ -39,15 +41,42 @@ pub fn WebhookFormPage() -> impl IntoView {
                 match (options.await, existing.await) {
                     (Ok(options), Ok(existing)) => {
                         let saved_id = existing.as_ref().map(|w| w.id.clone());
+                        let health = existing.as_ref().map(|w| {
+                            let health = w.health.clone();
+                            view! { <HealthPanel health /> }.into_any()
+                        });
                         // Erased one by one: the form's full view type is too deep to nest.
                         let form = view! { <WebhookForm options existing /> }.into_any();
                         let test = saved_id.map(|id| view! { <TestEventButton id /> }.into_any());
-                        view! { {form} {test} }.into_any()
+                        view! { {health} {form} {test} }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A saved webhook's health (CONTRACT §4): failures in a row, the last success, and its
+/// attempts' latency over the last 24 hours. Server-rendered with the page.
+#[component]
+fn HealthPanel(health: WebhookHealthView) -> impl IntoView {
+    let last = match health.last_success_at.clone() {
+        Some(at) => view! { <Timestamp value=at /> }.into_any(),
+        None => view! { "Never" }.into_any(),
+    };
+    let p50 = WebhookHealthView::latency_text(health.p50_ms);
+    let p99 = WebhookHealthView::latency_text(health.p99_ms);
+    view! {
+        <section class="panel health-panel" aria-labelledby="wh-health">
+            <h2 id="wh-health">"Health " <span class=health.badge()>{health.summary()}</span></h2>
+            <dl class="health-facts">
+                <div><dt>"Failures in a row"</dt><dd data-health="consecutive_failures">{health.consecutive_failures}</dd></div>
+                <div><dt>"Last success"</dt><dd data-health="last_success_at">{last}</dd></div>
+                <div><dt>"Latency p50 (24 h)"</dt><dd data-health="p50_ms">{p50}</dd></div>
+                <div><dt>"Latency p99 (24 h)"</dt><dd data-health="p99_ms">{p99}</dd></div>
+            </dl>
+        </section>
     }
 }
 
