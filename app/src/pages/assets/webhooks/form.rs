@@ -184,6 +184,13 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
     };
     let general_error =
         move || errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()));
+    // Open from the start when a setting is stored, and whenever one is refused; a memo, so
+    // typing never folds the section away under the cursor.
+    let delivery_set = !form.max_in_flight.with_untracked(String::is_empty)
+        || !form.rate_per_second.with_untracked(String::is_empty);
+    let delivery_open = Memo::new(move |_| {
+        delivery_set || errors.with(|e| e.iter().any(|(f, _)| f.starts_with("delivery/")))
+    });
 
     view! {
         <form class="panel form" on:submit=on_submit novalidate>
@@ -268,7 +275,8 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
                     </div>
                 </Show>
             </Show>
-            <details class="disclosure">
+            // Open when something is set or refused in it, so neither is hidden.
+            <details class="disclosure" open=move || delivery_open.get()>
                 <summary>"Delivery settings"</summary>
                 <p class="hint">"Left empty, this webhook shares the dispatcher's requests in flight fairly with the others."</p>
                 <div class="field">
@@ -313,9 +321,33 @@ fn EntityOptions(options: StoredValue<WebhookFormOptions>) -> impl IntoView {
     }
 }
 
-/// Error paths like `notifications/2` or `hub_signature/secret` show at their section.
+/// Error paths like `notifications/2` or `hub_signature/secret` show at their section; the
+/// delivery settings' (`delivery/max_in_flight`, `delivery/rate_per_second`) at their own field.
 fn top_field(path: &str) -> String {
+    if path.starts_with("delivery/") {
+        return path.to_owned();
+    }
     path.split('/').next().unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_field;
+
+    #[test]
+    fn errors_show_at_their_section_and_delivery_settings_at_their_own_field() {
+        assert_eq!(top_field("notifications/2"), "notifications");
+        assert_eq!(top_field("hub_signature/secret"), "hub_signature");
+        assert_eq!(top_field("url"), "url");
+        assert_eq!(
+            top_field("delivery/max_in_flight"),
+            "delivery/max_in_flight"
+        );
+        assert_eq!(
+            top_field("delivery/rate_per_second"),
+            "delivery/rate_per_second"
+        );
+    }
 }
 
 fn server_error(e: AppError) -> (String, String) {
