@@ -186,3 +186,38 @@ test("save lists the webhook; edit keeps the secret; delete asks first", async (
   await dialog.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(page.getByRole("row").filter({ hasText: `${name} v2` })).toHaveCount(0);
 });
+
+test("delivery settings are refused next to their field when out of range, then saved and shown again", async ({ page }) => {
+  const name = `Capped ${Date.now()}`;
+  await openForm(page);
+  await page.getByLabel("Name", { exact: true }).fill(name);
+  await chooseEntity(page, "Order Updates");
+  await box(page, "SMS", "Delivered").check();
+  await page.getByLabel("URL", { exact: true }).fill(`${RECEIVER}/hooks/capped`);
+  await page.getByText("Delivery settings", { exact: true }).click();
+  await page.getByLabel("Max in flight", { exact: true }).fill("0");
+  await page.getByLabel("Rate per second", { exact: true }).fill("-1");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.locator('[data-field="delivery/max_in_flight"]')).toContainText("whole number from 1 to 10000");
+  await expect(page.locator('[data-field="delivery/rate_per_second"]')).toContainText("above 0");
+  await expect(page).toHaveURL(/outbound-webhooks\/new$/);
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue(name);
+
+  await page.getByLabel("Max in flight", { exact: true }).fill("4");
+  await page.getByLabel("Rate per second", { exact: true }).fill("2.5");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/assets\/integrations$/);
+  await page.getByRole("row").filter({ hasText: name }).getByRole("link", { name: `Edit ${name}` }).click();
+  await hydrated(page, true);
+  // Set values keep the section open.
+  await expect(page.getByLabel("Max in flight", { exact: true })).toHaveValue("4");
+  await expect(page.getByLabel("Rate per second", { exact: true })).toHaveValue("2.5");
+  await page.getByLabel("Max in flight", { exact: true }).fill("");
+  await page.getByLabel("Rate per second", { exact: true }).fill("");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/assets\/integrations$/);
+  await page.getByRole("row").filter({ hasText: name }).getByRole("link", { name: `Edit ${name}` }).click();
+  await hydrated(page, true);
+  await page.getByText("Delivery settings", { exact: true }).click();
+  await expect(page.getByLabel("Max in flight", { exact: true })).toHaveValue("");
+});

@@ -78,6 +78,59 @@ pub struct WebhookHealthView {
     pub p99_ms: Option<u64>,
 }
 
+/// How the console words a webhook's health at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthLevel {
+    /// No attempt yet.
+    Unknown,
+    /// The last attempt was delivered.
+    Ok,
+    /// Failing now, but it has been delivered before.
+    Failing,
+    /// Failing and never delivered.
+    Down,
+}
+
+impl WebhookHealthView {
+    pub fn level(&self) -> HealthLevel {
+        match (self.consecutive_failures, &self.last_success_at) {
+            (0, Some(_)) => HealthLevel::Ok,
+            (0, None) => HealthLevel::Unknown,
+            (_, Some(_)) => HealthLevel::Failing,
+            (_, None) => HealthLevel::Down,
+        }
+    }
+
+    /// "OK", "3 failures in a row", "No deliveries yet".
+    pub fn summary(&self) -> String {
+        match self.consecutive_failures {
+            0 if self.last_success_at.is_some() => "OK".into(),
+            0 => "No deliveries yet".into(),
+            1 => "1 failure in a row".into(),
+            n => format!("{n} failures in a row"),
+        }
+    }
+
+    /// The badge class of [`Self::level`].
+    pub fn badge(&self) -> &'static str {
+        match self.level() {
+            HealthLevel::Unknown => "badge",
+            HealthLevel::Ok => "badge badge-ok",
+            HealthLevel::Failing => "badge badge-warn",
+            HealthLevel::Down => "badge badge-danger",
+        }
+    }
+
+    /// A latency figure as shown: "120 ms", "3.2 s", or "—" without attempts.
+    pub fn latency_text(ms: Option<u64>) -> String {
+        match ms {
+            None => "—".into(),
+            Some(ms) if ms < 1_000 => format!("{ms} ms"),
+            Some(ms) => format!("{:.1} s", ms as f64 / 1_000.0),
+        }
+    }
+}
+
 /// An outbound webhook (CONTRACT §2 response shape).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WebhookView {
@@ -193,4 +246,38 @@ pub struct TestEventView {
     pub error_code: Option<String>,
     /// One sentence for the person who clicked.
     pub message: String,
+}
+
+#[cfg(test)]
+mod health_tests {
+    use super::{HealthLevel, WebhookHealthView};
+
+    fn health(failures: u64, success: Option<&str>) -> WebhookHealthView {
+        WebhookHealthView {
+            consecutive_failures: failures,
+            last_success_at: success.map(str::to_owned),
+            ..WebhookHealthView::default()
+        }
+    }
+
+    #[test]
+    fn health_reads_ok_after_a_success_and_counts_failures_in_a_row() {
+        let at = Some("2026-12-02T10:00:00Z");
+        let cases = [
+            (health(0, None), HealthLevel::Unknown, "No deliveries yet"),
+            (health(0, at), HealthLevel::Ok, "OK"),
+            (health(1, at), HealthLevel::Failing, "1 failure in a row"),
+            (health(3, None), HealthLevel::Down, "3 failures in a row"),
+        ];
+        for (h, level, text) in cases {
+            assert_eq!((h.level(), h.summary().as_str()), (level, text), "{h:?}");
+        }
+    }
+
+    #[test]
+    fn latency_is_shown_in_ms_below_a_second_then_in_seconds() {
+        assert_eq!(WebhookHealthView::latency_text(None), "—");
+        assert_eq!(WebhookHealthView::latency_text(Some(87)), "87 ms");
+        assert_eq!(WebhookHealthView::latency_text(Some(3_210)), "3.2 s");
+    }
 }

@@ -9,6 +9,7 @@ mod browser_session;
 mod crash;
 mod demo;
 mod dispatcher;
+mod fair;
 mod monitor;
 mod ops;
 mod outbound_auth;

@@ -78,6 +78,8 @@ pub struct Seen {
     pub headers: Vec<(String, String)>,
     /// The exact body bytes received.
     pub body: Vec<u8>,
+    /// When it arrived.
+    pub at: std::time::Instant,
 }
 
 impl Seen {
@@ -106,11 +108,15 @@ struct PostAnswer {
     body: String,
     delay: Duration,
     count: Arc<AtomicUsize>,
+    /// POSTs being answered now, and the most ever at once.
+    busy: Arc<AtomicUsize>,
+    peak: Arc<AtomicUsize>,
 }
 
 /// An HTTPS server on 127.0.0.1 that answers by path (404 where nothing is configured).
 pub struct Receiver {
     pub addr: SocketAddr,
+    answers: Arc<HashMap<String, Answer>>,
     connections: Arc<AtomicUsize>,
     seen: Arc<Mutex<Vec<Seen>>>,
     task: JoinHandle<()>,
@@ -160,6 +166,8 @@ impl Answers {
             body: body.to_owned(),
             delay,
             count: Arc::new(AtomicUsize::new(0)),
+            busy: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
         };
         let answer = Answer {
             status: 200,
@@ -193,6 +201,7 @@ impl Receiver {
         let connections = Arc::new(AtomicUsize::new(0));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (count, log) = (connections.clone(), seen.clone());
+        let kept = answers.clone();
         let task = tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
                 count.fetch_add(1, Ordering::SeqCst);
@@ -216,6 +225,7 @@ impl Receiver {
         });
         Receiver {
             addr,
+            answers: kept,
             connections,
             seen,
             task,
@@ -234,6 +244,15 @@ impl Receiver {
     /// Every request seen so far, in order.
     pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("seen lock").clone()
+    }
+
+    /// The most POSTs to `path` (configured with [`Answers::posts`]) answered at the same time
+    /// so far: what a sender had in flight there at its peak.
+    pub fn peak(&self, path: &str) -> usize {
+        self.answers
+            .get(path)
+            .and_then(|a| a.post.as_ref())
+            .map_or(0, |p| p.peak.load(Ordering::SeqCst))
     }
 
     /// TCP connections accepted so far (including those whose TLS handshake failed).
@@ -277,13 +296,17 @@ async fn answer(
         path: path.clone(),
         headers,
         body,
+        at: std::time::Instant::now(),
     });
     // Recorded on arrival, answered after the delay: like a receiver that acts on a request
     // and is slow to answer (a sender that gives up may then send it again).
     if let Some(post) = configured.post.as_ref().filter(|_| method == "POST") {
+        let now = post.busy.fetch_add(1, Ordering::SeqCst) + 1;
+        post.peak.fetch_max(now, Ordering::SeqCst);
         if !post.delay.is_zero() {
             tokio::time::sleep(post.delay).await;
         }
+        post.busy.fetch_sub(1, Ordering::SeqCst);
     }
     let (status, text) = match configured.post.as_ref().filter(|_| method == "POST") {
         Some(post) => {

@@ -16,7 +16,7 @@ use crate::{
         page_header::PageHeader,
         timestamp::Timestamp,
     },
-    domain::views::WebhookView,
+    domain::views::{WebhookHealthView, WebhookView},
 };
 
 const LIST: &str = "/assets/integrations";
@@ -194,12 +194,14 @@ fn WebhookTable(list: Vec<WebhookView>) -> impl IntoView {
             );
             let deliveries = format!("/monitor/deliveries?integration_id={}", w.id);
             let badge = if w.enabled { "badge badge-ok" } else { "badge" };
+            let health = w.health.clone();
             view! {
                 <tr>
                     <td class="name"><a href=edit.clone()>{w.name.clone()}</a></td>
                     <td>"Outbound Webhook"</td>
                     <td>{w.entity.name.clone()}<span class="muted">" · "{w.entity.kind.clone()}</span></td>
                     <td><span class=badge>{w.status.clone()}</span></td>
+                    <td class="health"><HealthCell health /></td>
                     <td class="time"><Timestamp value=w.updated_at.clone() /></td>
                     <td class="actions">
                         <a class="btn btn-quiet" href=edit aria-label=format!("Edit {}", w.name)>"Edit"</a>
@@ -218,11 +220,31 @@ fn WebhookTable(list: Vec<WebhookView>) -> impl IntoView {
                     <th>"Integration Type"</th>
                     <th>"Entity"</th>
                     <th>"Status"</th>
+                    <th>"Health"</th>
                     <th>"Last Modified"</th>
                     <th>"Actions"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
+    }
+}
+
+/// The Health column: a word for how the last attempts went, and the last success.
+#[component]
+fn HealthCell(health: WebhookHealthView) -> impl IntoView {
+    let last = match health.last_success_at.clone() {
+        Some(at) => {
+            view! { <span class="muted">"Last success "<Timestamp value=at /></span> }.into_any()
+        }
+        None if health.consecutive_failures > 0 => {
+            view! { <span class="muted">"Never delivered"</span> }.into_any()
+        }
+        None => ().into_any(),
+    };
+    view! {
+        <span class=health.badge()>{health.summary()}</span>
+        <br />
+        {last}
     }
 }

@@ -21,7 +21,7 @@ use crate::rest_assets::{Answer, Api};
 pub struct Harness {
     pub api: Api,
     pub receiver: Receiver,
-    _ca: TestCa,
+    pub ca: TestCa,
 }
 
 impl Harness {
@@ -36,11 +36,7 @@ impl Harness {
         }
         all.extend_from_slice(flags);
         let api = Api::spawn_manual_in(dir, &all).await;
-        Harness {
-            api,
-            receiver,
-            _ca: ca,
-        }
+        Harness { api, receiver, ca }
     }
 
     /// A service asset; returns its id.

@@ -12,10 +12,12 @@ use super::state::{entity_value, facts_for, FormState};
 use super::test_event::TestEventButton;
 use crate::{
     api::integrations::{get_webhook, load_webhook_form_options, SaveWebhook},
-    components::{notification_matrix::NotificationMatrix, page_header::PageHeader},
+    components::{
+        notification_matrix::NotificationMatrix, page_header::PageHeader, timestamp::Timestamp,
+    },
     domain::{
         channels::sections_for,
-        views::{WebhookFormOptions, WebhookView},
+        views::{WebhookFormOptions, WebhookHealthView, WebhookView},
         webhook::{smpp_visible, Existing, HubAlgorithm, NewWebhook, ParseContext},
         AppError,
     },
@@ -39,15 +41,42 @@ pub fn WebhookFormPage() -> impl IntoView {
                 match (options.await, existing.await) {
                     (Ok(options), Ok(existing)) => {
                         let saved_id = existing.as_ref().map(|w| w.id.clone());
+                        let health = existing.as_ref().map(|w| {
+                            let health = w.health.clone();
+                            view! { <HealthPanel health /> }.into_any()
+                        });
                         // Erased one by one: the form's full view type is too deep to nest.
                         let form = view! { <WebhookForm options existing /> }.into_any();
                         let test = saved_id.map(|id| view! { <TestEventButton id /> }.into_any());
-                        view! { {form} {test} }.into_any()
+                        view! { {health} {form} {test} }.into_any()
                     }
                     (Err(e), _) | (_, Err(e)) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A saved webhook's health (CONTRACT §4): failures in a row, the last success, and its
+/// attempts' latency over the last 24 hours. Server-rendered with the page.
+#[component]
+fn HealthPanel(health: WebhookHealthView) -> impl IntoView {
+    let last = match health.last_success_at.clone() {
+        Some(at) => view! { <Timestamp value=at /> }.into_any(),
+        None => view! { "Never" }.into_any(),
+    };
+    let p50 = WebhookHealthView::latency_text(health.p50_ms);
+    let p99 = WebhookHealthView::latency_text(health.p99_ms);
+    view! {
+        <section class="panel health-panel" aria-labelledby="wh-health">
+            <h2 id="wh-health">"Health " <span class=health.badge()>{health.summary()}</span></h2>
+            <dl class="health-facts">
+                <div><dt>"Failures in a row"</dt><dd data-health="consecutive_failures">{health.consecutive_failures}</dd></div>
+                <div><dt>"Last success"</dt><dd data-health="last_success_at">{last}</dd></div>
+                <div><dt>"Latency p50 (24 h)"</dt><dd data-health="p50_ms">{p50}</dd></div>
+                <div><dt>"Latency p99 (24 h)"</dt><dd data-health="p99_ms">{p99}</dd></div>
+            </dl>
+        </section>
     }
 }
 
@@ -155,6 +184,13 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
     };
     let general_error =
         move || errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()));
+    // Open from the start when a setting is stored, and whenever one is refused; a memo, so
+    // typing never folds the section away under the cursor.
+    let delivery_set = !form.max_in_flight.with_untracked(String::is_empty)
+        || !form.rate_per_second.with_untracked(String::is_empty);
+    let delivery_open = Memo::new(move |_| {
+        delivery_set || errors.with(|e| e.iter().any(|(f, _)| f.starts_with("delivery/")))
+    });
 
     view! {
         <form class="panel form" on:submit=on_submit novalidate>
@@ -239,7 +275,8 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
                     </div>
                 </Show>
             </Show>
-            <details class="disclosure">
+            // Open when something is set or refused in it, so neither is hidden.
+            <details class="disclosure" open=move || delivery_open.get()>
                 <summary>"Delivery settings"</summary>
                 <p class="hint">"Left empty, this webhook shares the dispatcher's requests in flight fairly with the others."</p>
                 <div class="field">
@@ -284,9 +321,33 @@ fn EntityOptions(options: StoredValue<WebhookFormOptions>) -> impl IntoView {
     }
 }
 
-/// Error paths like `notifications/2` or `hub_signature/secret` show at their section.
+/// Error paths like `notifications/2` or `hub_signature/secret` show at their section; the
+/// delivery settings' (`delivery/max_in_flight`, `delivery/rate_per_second`) at their own field.
 fn top_field(path: &str) -> String {
+    if path.starts_with("delivery/") {
+        return path.to_owned();
+    }
     path.split('/').next().unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_field;
+
+    #[test]
+    fn errors_show_at_their_section_and_delivery_settings_at_their_own_field() {
+        assert_eq!(top_field("notifications/2"), "notifications");
+        assert_eq!(top_field("hub_signature/secret"), "hub_signature");
+        assert_eq!(top_field("url"), "url");
+        assert_eq!(
+            top_field("delivery/max_in_flight"),
+            "delivery/max_in_flight"
+        );
+        assert_eq!(
+            top_field("delivery/rate_per_second"),
+            "delivery/rate_per_second"
+        );
+    }
 }
 
 fn server_error(e: AppError) -> (String, String) {

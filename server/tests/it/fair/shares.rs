@@ -1,0 +1,129 @@
+//! The send slots (`--max-in-flight`) shared among the webhooks with due deliveries: with k of
+//! them none holds more than ⌈slots / k⌉, a lone one may use every slot, and a webhook whose
+//! endpoint hangs holds only its share while a fast one is served. Every receiver path answers
+//! after a delay, so the requests of one claim overlap there and its `peak` is what the
+//! dispatcher had in flight to that webhook.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use super::{count, ingest_n};
+use crate::dispatcher::Harness;
+use crate::receiver::Answers;
+
+/// Long enough that the requests of one claim are all being answered at once.
+const SLOW_ANSWER: Duration = Duration::from_millis(500);
+
+#[tokio::test]
+async fn two_webhooks_with_work_get_half_of_the_slots_each() {
+    let answers = Answers::default()
+        .posts_after("/a", &[200], "", SLOW_ANSWER)
+        .posts_after("/b", &[200], "", SLOW_ANSWER);
+    let h = Harness::start(answers, &["--max-in-flight", "8"]).await;
+    let (sa, sb) = (h.service("A").await, h.service("B").await);
+    let a = h.webhook("A", &sa, "/a", json!({})).await;
+    let b = h.webhook("B", &sb, "/b", json!({})).await;
+    // A's deliveries are all older: oldest-first alone would give A every slot.
+    ingest_n(&h, &sa, 16).await;
+    ingest_n(&h, &sb, 16).await;
+
+    assert_eq!(h.run_once().await, 32);
+    assert_eq!(h.receiver.peak("/a"), 4, "A held ⌈8 / 2⌉ slots at most");
+    assert_eq!(h.receiver.peak("/b"), 4, "B got its half beside A");
+    assert_eq!(count(&h, &a, "delivered").await, 16);
+    assert_eq!(count(&h, &b, "delivered").await, 16);
+}
+
+#[tokio::test]
+async fn ten_webhooks_with_work_get_a_tenth_of_the_slots_each() {
+    let mut answers = Answers::default();
+    for i in 0..10 {
+        answers = answers.posts_after(&format!("/w{i}"), &[200], "", SLOW_ANSWER);
+    }
+    let h = Harness::start(answers, &["--max-in-flight", "20"]).await;
+    let mut hooks = Vec::new();
+    for i in 0..10 {
+        let svc = h.service(&format!("S{i}")).await;
+        let hook = h
+            .webhook(&format!("W{i}"), &svc, &format!("/w{i}"), json!({}))
+            .await;
+        hooks.push((svc, hook));
+    }
+    for (svc, _) in &hooks {
+        ingest_n(&h, svc, 4).await;
+    }
+
+    assert_eq!(h.run_once().await, 40);
+    for (i, (_, hook)) in hooks.iter().enumerate() {
+        assert_eq!(h.receiver.peak(&format!("/w{i}")), 2, "W{i}: ⌈20 / 10⌉");
+        assert_eq!(count(&h, hook, "delivered").await, 4, "W{i}");
+    }
+}
+
+#[tokio::test]
+async fn a_lone_webhook_uses_every_slot() {
+    let answers = Answers::default().posts_after("/a", &[200], "", SLOW_ANSWER);
+    let h = Harness::start(answers, &["--max-in-flight", "8"]).await;
+    let svc = h.service("A").await;
+    let a = h.webhook("A", &svc, "/a", json!({})).await;
+    ingest_n(&h, &svc, 16).await;
+
+    assert_eq!(h.run_once().await, 16);
+    assert_eq!(
+        h.receiver.peak("/a"),
+        8,
+        "no other webhook waits: all 8 slots"
+    );
+    assert_eq!(count(&h, &a, "delivered").await, 16);
+}
+
+#[tokio::test]
+async fn a_hanging_webhook_holds_only_its_share_while_a_fast_one_is_served() {
+    // The background worker, as in production: slots are taken again as they free up.
+    let hang = Duration::from_secs(2);
+    let answers = Answers::default()
+        .posts_after("/slow", &[200], "", hang)
+        .posts("/fast", &[200], "");
+    let h = Harness::start(
+        answers,
+        &["--max-in-flight", "8", "--request-timeout", "5s"],
+    )
+    .await;
+    let (ss, sf) = (h.service("Slow").await, h.service("Fast").await);
+    h.webhook("Slow", &ss, "/slow", json!({})).await;
+    let fast = h.webhook("Fast", &sf, "/fast", json!({})).await;
+    ingest_n(&h, &ss, 24).await;
+    ingest_n(&h, &sf, 8).await;
+
+    let started = Instant::now();
+    h.api.app.dispatcher.spawn();
+    while count(&h, &fast, "delivered").await < 8 {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the fast webhook's deliveries never all arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    h.api.app.dispatcher.shutdown();
+
+    let posts = h.posts();
+    let last_fast = posts
+        .iter()
+        .rposition(|p| p.path == "/fast")
+        .expect("fast POSTs");
+    let slow_before = posts[..last_fast]
+        .iter()
+        .filter(|p| p.path == "/slow")
+        .count();
+    assert!(
+        slow_before <= 4,
+        "the slow webhook took {slow_before} slots while the fast one waited"
+    );
+    let first = posts.first().expect("POSTs").at;
+    assert!(
+        posts[last_fast].at - first < hang,
+        "the fast webhook waited for the slow one's answers: {:?}",
+        posts[last_fast].at - first
+    );
+}
