@@ -30,8 +30,11 @@ use super::{internal, not_found, parse_id, rfc3339, unexpected};
 use crate::{
     authorizers::{oauth2_config, open_secrets, seal_tokens, settings_of, AuthorizerRegistry},
     outbound::{auth::oauth2, OutboundClient},
-    secrets::{aad, SecretBox},
-    store::{now_millis, AuthorizationRecord, AuthorizationWrite, PendingFlow, Store, StoreError},
+    secrets::{aad, Sealing, Secret, SecretBox},
+    store::{
+        now_millis, AuthorizationRecord, AuthorizationWrite, PendingFlow, SealedValue, Store,
+        StoreError,
+    },
 };
 
 /// How long a Get Access Token click waits for the browser to come back.
@@ -167,12 +170,12 @@ impl Authorizations {
             .map_err(|e| e.to_string())?;
         let verifier = self
             .secrets
-            .open(&flow.pkce_verifier_enc, aad::PKCE_VERIFIER)
+            .open(&flow.pkce_verifier_enc, aad::PKCE_VERIFIER, &flow.state)
             .map_err(|e| internal(e).to_string())?;
         let tokens = oauth2::exchange_code(&self.outbound, &cfg, code, &verifier)
             .await
             .map_err(|e| format!("Could not get an access token: {}", e.message()))?;
-        let write = seal_tokens(&self.secrets, &tokens);
+        let write = seal_tokens(&self.secrets, id, &tokens);
         self.store
             .save_tokens(id, &write)
             .await
@@ -267,7 +270,11 @@ impl AuthorizationService for Authorizations {
             settings: settings_json(&new.settings, &secrets),
             secrets_enc: (!secrets.is_empty()).then(|| {
                 let json = serde_json::to_string(&secrets).expect("secrets serialize");
-                self.secrets.seal(&json, aad::AUTHORIZATION_SECRETS)
+                SealedValue::New(Sealing::new(
+                    self.secrets.clone(),
+                    aad::AUTHORIZATION_SECRETS,
+                    Secret::new(json),
+                ))
             }),
             status: status.label().to_owned(),
             status_reason: reason.map(str::to_owned),
@@ -329,7 +336,7 @@ impl AuthorizationService for Authorizations {
         let cfg = self.oauth2_of(&r, GrantType::ClientCredentials)?;
         match oauth2::fetch_client_credentials(&self.outbound, &cfg).await {
             Ok(tokens) => {
-                let write = seal_tokens(&self.secrets, &tokens);
+                let write = seal_tokens(&self.secrets, r.id, &tokens);
                 self.store
                     .save_tokens(r.id, &write)
                     .await
@@ -359,9 +366,11 @@ impl AuthorizationService for Authorizations {
         let flow = PendingFlow {
             state: request.state.clone(),
             authorization_id: r.id,
-            pkce_verifier_enc: self
-                .secrets
-                .seal(request.pkce_verifier.expose(), aad::PKCE_VERIFIER),
+            pkce_verifier_enc: self.secrets.seal(
+                request.pkce_verifier.expose(),
+                aad::PKCE_VERIFIER,
+                &request.state,
+            ),
             expires_at: now_millis() + FLOW_TTL_MS,
         };
         self.store

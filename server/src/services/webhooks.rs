@@ -33,10 +33,10 @@ use super::{
 use crate::{
     authorizers::{settings_of, AuthorizerRegistry},
     outbound::{test_call, Authorizer, NoAuth, OutboundClient, TestCallResult},
-    secrets::{aad, SecretBox},
+    secrets::{aad, Sealing, Secret, SecretBox},
     store::{
-        latency, now_millis, AuthorizationRecord, EntityId, Store, StoreError, WebhookRecord,
-        WebhookWrite,
+        latency, now_millis, AuthorizationRecord, EntityId, SealedValue, Store, StoreError,
+        WebhookRecord, WebhookWrite,
     },
 };
 
@@ -293,10 +293,15 @@ impl WebhookService for Webhooks {
             None => (None, None),
             Some(hub) => {
                 let sealed = match &hub.secret {
-                    SecretChange::Set(secret) => {
-                        Some(self.secrets.seal(secret.expose(), aad::HUB_SECRET))
-                    }
-                    SecretChange::Keep => stored.as_ref().and_then(|w| w.hub_secret_enc.clone()),
+                    SecretChange::Set(secret) => Some(SealedValue::New(Sealing::new(
+                        self.secrets.clone(),
+                        aad::HUB_SECRET,
+                        Secret::new(secret.expose()),
+                    ))),
+                    SecretChange::Keep => stored
+                        .as_ref()
+                        .and_then(|w| w.hub_secret_enc.clone())
+                        .map(SealedValue::Kept),
                 };
                 (Some(hub.algorithm.as_str().to_owned()), sealed)
             }

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::{ListQuery, Millis, StoreError};
+use super::{ListQuery, Millis, SealedValue, StoreError};
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthorizationRecord {
@@ -37,12 +37,12 @@ impl std::fmt::Debug for AuthorizationRecord {
 }
 
 /// What is written for a profile (create or full replace).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct AuthorizationWrite {
     pub name: String,
     pub auth_type: String,
     pub settings: String,
-    pub secrets_enc: Option<String>,
+    pub secrets_enc: Option<SealedValue>,
     pub status: String,
     pub status_reason: Option<String>,
     /// On an update: drop the stored tokens (the credentials they were issued for changed).

@@ -8,7 +8,7 @@ use sqlx::{sqlite::SqliteRow, Row as _};
 use super::{db, in_use, push_page, unique, SqliteStore};
 use crate::store::{
     now_millis, AuthorizationRecord, AuthorizationStore, AuthorizationWrite, ListQuery, Millis,
-    PendingFlow, StoreError, TokensWrite,
+    PendingFlow, StoreError, TokensWrite, SEALING_PLACEHOLDER,
 };
 
 const SELECT: &str = "SELECT id, name, auth_type, settings, secrets_enc, access_token_enc,
@@ -56,23 +56,35 @@ impl AuthorizationStore for SqliteStore {
         &self,
         new: &AuthorizationWrite,
     ) -> Result<AuthorizationRecord, StoreError> {
-        let row = sqlx::query(&format!(
+        // The secrets are sealed for the row's id, known once the row is in (same transaction).
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let id: i64 = sqlx::query(
             "INSERT INTO authorizations (name, auth_type, settings, secrets_enc, status,
                 status_reason, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
-             RETURNING {}",
-            &SELECT["SELECT ".len()..SELECT.find("\n    FROM").unwrap()]
-        ))
+             RETURNING id",
+        )
         .bind(&new.name)
         .bind(&new.auth_type)
         .bind(&new.settings)
-        .bind(&new.secrets_enc)
+        .bind(new.secrets_enc.as_ref().map(|_| SEALING_PLACEHOLDER))
         .bind(&new.status)
         .bind(&new.status_reason)
         .bind(now_millis())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(unique("authorizations_name"))?;
+        .map_err(unique("authorizations_name"))?
+        .get("id");
+        let row = sqlx::query(&format!(
+            "UPDATE authorizations SET secrets_enc = ?2 WHERE id = ?1 RETURNING {}",
+            &SELECT["SELECT ".len()..SELECT.find("\n    FROM").unwrap()]
+        ))
+        .bind(id)
+        .bind(new.secrets_enc.as_ref().map(|s| s.for_row(id)))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(record(&row))
     }
 
@@ -92,7 +104,7 @@ impl AuthorizationStore for SqliteStore {
         .bind(&new.name)
         .bind(&new.auth_type)
         .bind(&new.settings)
-        .bind(&new.secrets_enc)
+        .bind(new.secrets_enc.as_ref().map(|s| s.for_row(id)))
         .bind(&new.status)
         .bind(&new.status_reason)
         // Strictly increasing, so a live authorizer built from the old settings is always
@@ -217,7 +229,8 @@ impl AuthorizationStore for SqliteStore {
 mod tests {
     use super::*;
     use crate::store::{
-        sqlite::test_store as store, AssetStore as _, EntityId, WebhookStore as _, WebhookWrite,
+        sqlite::test_store as store, AssetStore as _, EntityId, SealedValue, WebhookStore as _,
+        WebhookWrite,
     };
 
     fn write(name: &str) -> AuthorizationWrite {
@@ -225,7 +238,7 @@ mod tests {
             name: name.into(),
             auth_type: "OAuth 2.0".into(),
             settings: r#"{"client_id":"c"}"#.into(),
-            secrets_enc: Some("v1:sealed".into()),
+            secrets_enc: Some(SealedValue::Kept("v2:sealed".into())),
             status: "Authorization Pending".into(),
             status_reason: None,
             clear_tokens: false,

@@ -8,5 +8,6 @@ mod limits;
 mod metrics;
 mod migration;
 mod redirect;
+mod sealed;
 mod sessions;
 mod throttle;
