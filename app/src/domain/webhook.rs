@@ -145,9 +145,24 @@ pub struct Existing {
     pub hub_algorithm: Option<HubAlgorithm>,
     /// A hub secret is stored and may be kept.
     pub hub_secret_set: bool,
+    /// The stored URL: the stored hub secret may be kept only while the URL keeps its host
+    /// (CONTRACT §2). Empty or unreadable counts as another host.
+    pub url: String,
+}
+
+/// Whether `new` points at another host than `stored` (host names compare without ASCII case;
+/// anything else, or a `stored` that does not parse, counts as another host).
+pub fn destination_moved(stored: &str, new: &HttpsUrl) -> bool {
+    HttpsUrl::parse(stored).map_or(true, |old| !old.host().eq_ignore_ascii_case(new.host()))
 }
 
 impl Existing {
+    /// Whether `url` sends to another host than the stored URL: then a stored secret must be
+    /// entered again, so that whoever can edit cannot redirect it to a host of their own.
+    pub fn destination_moved(&self, url: &HttpsUrl) -> bool {
+        destination_moved(&self.url, url)
+    }
+
     pub fn has(&self, channel: &str, event: &str) -> bool {
         self.notifications
             .iter()
@@ -274,9 +289,14 @@ impl NewWebhook {
             facts,
             ctx.existing.as_ref(),
         ));
+        let moved = match (&url, &ctx.existing) {
+            (Some(url), Some(existing)) => existing.destination_moved(url),
+            _ => false,
+        };
         let hub = errors.check_all(rules::hub(
             input.hub_signature.as_ref(),
             ctx.existing.as_ref(),
+            moved,
         ));
         let kind = entity.as_ref().map(|e| e.kind);
         let forward = errors.check_all(rules::forward_to_smpp(input, kind));

@@ -225,9 +225,17 @@ impl AuthorizationService for Authorizations {
             Some(r) => open_secrets(&self.secrets, r).map_err(internal)?,
             None => BTreeMap::new(),
         };
-        let existing = stored.as_ref().map(|_| ExistingAuthorization {
-            secrets_set: stored_secrets.keys().copied().collect(),
-        });
+        let existing = match &stored {
+            Some(r) => {
+                let before = settings_of(r).map_err(internal)?;
+                Some(ExistingAuthorization {
+                    secrets_set: stored_secrets.keys().copied().collect(),
+                    access_token_url: before.access_token_url,
+                    refresh_token_url: before.refresh_token_url,
+                })
+            }
+            None => None,
+        };
         let new = NewAuthorization::parse(&input, existing.as_ref()).map_err(|e| {
             AppError::from(e.first().cloned().expect("a refused input has an error"))
         })?;

@@ -269,6 +269,7 @@ impl WebhookService for Webhooks {
                 notifications: w.notifications.clone(),
                 hub_algorithm: w.hub_algorithm.as_deref().and_then(HubAlgorithm::parse),
                 hub_secret_set: w.hub_secret_enc.is_some(),
+                url: w.url.clone(),
             }),
         };
         let new = NewWebhook::parse(&input, &ctx).map_err(AppError::from)?;

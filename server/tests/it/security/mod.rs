@@ -1,6 +1,7 @@
 //! Security review (issue 10): one file per item, each test failing without its fix.
 
 mod csrf;
+mod destination;
 mod headers;
 mod ids;
 mod input;
