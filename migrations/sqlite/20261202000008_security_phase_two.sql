@@ -7,3 +7,7 @@ CREATE TABLE pending_upgrades (
 );
 INSERT INTO pending_upgrades (name) VALUES ('secrets_bound_to_rows');
 
+-- A pending OAuth 2.0 flow is bound to the browser session that started it (the hash of its
+-- token, as `sessions` keeps it): only that session may complete it at the Call Back URL.
+-- Flows pending at the upgrade (ten minutes at most) get no session and end unused.
+ALTER TABLE oauth_pending_flows ADD COLUMN session_hash TEXT NOT NULL DEFAULT '';

@@ -366,13 +366,14 @@ impl AuthorizationService for Authorizations {
         }
     }
 
-    async fn start_authorization(&self, id: &str) -> Result<String, AppError> {
+    async fn start_authorization(&self, id: &str, session: &str) -> Result<String, AppError> {
         let r = self.authorization_record(id).await?;
         let cfg = self.oauth2_of(&r, GrantType::AuthorizationCode)?;
         let request = oauth2::authorization_request(&cfg)
             .map_err(|e| AppError::validation("authorization_url", e.message().to_owned()))?;
         let flow = PendingFlow {
             state: request.state.clone(),
+            session: session.to_owned(),
             authorization_id: r.id,
             pkce_verifier_enc: self.secrets.seal(
                 request.pkce_verifier.expose(),
@@ -391,6 +392,7 @@ impl AuthorizationService for Authorizations {
     async fn complete_authorization(
         &self,
         state: &str,
+        session: &str,
         code: Option<&str>,
         provider_error: Option<&str>,
     ) -> OAuthCallbackOutcome {
@@ -399,15 +401,18 @@ impl AuthorizationService for Authorizations {
             ok: false,
             message,
         };
-        let flow = match self.store.take_pending_flow(state, now_millis()).await {
+        let flow = match self
+            .store
+            .take_pending_flow(state, session, now_millis())
+            .await
+        {
             Ok(Some(flow)) => flow,
-            Ok(None) => {
-                return fail(
-                    None,
-                    "This sign-in link is unknown or older than 10 minutes: press Get Access Token again."
-                        .into(),
-                )
-            }
+            Ok(None) => return fail(
+                None,
+                "This sign-in link is unknown, older than 10 minutes, or was started in another \
+                     session: press Get Access Token again."
+                    .into(),
+            ),
             Err(e) => return fail(None, unexpected(e).to_string()),
         };
         let id = flow.authorization_id;

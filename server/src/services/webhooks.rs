@@ -205,6 +205,38 @@ impl Webhooks {
         Ok(record)
     }
 
+    /// Why a write was refused for a reference whose row is gone: it was deleted after the
+    /// checks above (typically while the test call ran). The same 422 the checks would give
+    /// now, on the reference's own field.
+    async fn reference_gone(&self, input: &WebhookInput, new: &NewWebhook) -> AppError {
+        if let Some(e) = &input.entity {
+            match self.entity(&e.kind, &e.id).await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return AppError::validation(
+                        field::ENTITY,
+                        "The entity was deleted while the webhook was being saved.",
+                    )
+                }
+                Err(e) => return e,
+            }
+        }
+        if let Some(bind) = &new.forward_to_smpp_esme_bind_id {
+            if let Err(e) = self.esme_bind_id(bind).await {
+                return e;
+            }
+        }
+        if let Some(a) = &new.authorization_id {
+            if let Err(e) = self.authorization_for_webhook(a).await {
+                return e;
+            }
+        }
+        AppError::conflict(
+            None,
+            "Something this webhook refers to changed while it was being saved; save it again.",
+        )
+    }
+
     /// SPEC §3: only an exact 200 to `HEAD url`, with the webhook's authorization applied, lets
     /// the webhook be saved.
     async fn test_call(
@@ -324,24 +356,26 @@ impl WebhookService for Webhooks {
                 .map(|n| (n.channel_label().to_owned(), n.event_label().to_owned()))
                 .collect(),
         };
-        let taken = |e: StoreError| match e {
-            StoreError::Conflict(_) => AppError::conflict(
-                Some(field::NAME),
-                format!(
-                    "A webhook named \"{}\" exists already for this entity.",
-                    write.name
-                ),
-            ),
-            e => unexpected(e),
+        let saved = match &stored {
+            None => self.store.insert_webhook(&write).await.map(Some),
+            Some(w) => self.store.update_webhook(w.id, &write).await,
         };
-        let saved = match stored {
-            None => self.store.insert_webhook(&write).await.map_err(taken)?,
-            Some(w) => self
-                .store
-                .update_webhook(w.id, &write)
-                .await
-                .map_err(taken)?
-                .ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
+        let saved = match saved {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return Err(not_found("webhook", id.unwrap_or_default())),
+            Err(StoreError::Conflict("webhooks_reference")) => {
+                return Err(self.reference_gone(&input, &new).await)
+            }
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::conflict(
+                    Some(field::NAME),
+                    format!(
+                        "A webhook named \"{}\" exists already for this entity.",
+                        write.name
+                    ),
+                ))
+            }
+            Err(e) => return Err(unexpected(e)),
         };
         self.one_view(saved).await
     }

@@ -82,7 +82,9 @@ pub struct WebhookWrite {
 }
 
 /// Lists are pages (see [`ListQuery`]). A name already used on the same entity is
-/// `StoreError::Conflict("webhooks_name_per_entity")`.
+/// `StoreError::Conflict("webhooks_name_per_entity")`; an entity, authorization or ESME bind
+/// that no longer exists (deleted after it was checked) is
+/// `StoreError::Conflict("webhooks_reference")`, and nothing is written.
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
     /// Searched by name and URL.

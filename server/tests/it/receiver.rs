@@ -98,6 +98,8 @@ struct Answer {
     status: u16,
     location: Option<String>,
     post: Option<PostAnswer>,
+    /// How long other methods than POST (the HEAD of a test call) wait for their answer.
+    delay: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +128,19 @@ impl Answers {
             status,
             location: None,
             post: None,
+            delay: Duration::ZERO,
+        };
+        self.0.insert(path.to_owned(), answer);
+        self
+    }
+
+    /// Like [`Answers::status`], each answer only after `delay` (a slow test call).
+    pub fn status_after(mut self, path: &str, status: u16, delay: Duration) -> Self {
+        let answer = Answer {
+            status,
+            location: None,
+            post: None,
+            delay,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -136,6 +151,7 @@ impl Answers {
             status,
             location: Some(location.to_owned()),
             post: None,
+            delay: Duration::ZERO,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -165,6 +181,7 @@ impl Answers {
             status: 200,
             location: None,
             post: Some(post),
+            delay: Duration::ZERO,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -271,6 +288,7 @@ async fn answer(
         status: 404,
         location: None,
         post: None,
+        delay: Duration::ZERO,
     });
     log.lock().expect("seen lock").push(Seen {
         method: method.clone(),
@@ -284,6 +302,8 @@ async fn answer(
         if !post.delay.is_zero() {
             tokio::time::sleep(post.delay).await;
         }
+    } else if !configured.delay.is_zero() {
+        tokio::time::sleep(configured.delay).await;
     }
     let (status, text) = match configured.post.as_ref().filter(|_| method == "POST") {
         Some(post) => {

@@ -184,13 +184,15 @@ impl AuthorizationStore for SqliteStore {
 
     async fn insert_pending_flow(&self, flow: &PendingFlow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO oauth_pending_flows (state, authorization_id, pkce_verifier_enc, expires_at)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO oauth_pending_flows (state, authorization_id, pkce_verifier_enc, expires_at,
+                session_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .bind(&flow.state)
         .bind(flow.authorization_id)
         .bind(&flow.pkce_verifier_enc)
         .bind(flow.expires_at)
+        .bind(&flow.session)
         .execute(&self.pool)
         .await
         .map_err(db)?;
@@ -200,6 +202,7 @@ impl AuthorizationStore for SqliteStore {
     async fn take_pending_flow(
         &self,
         state: &str,
+        session: &str,
         now: Millis,
     ) -> Result<Option<PendingFlow>, StoreError> {
         sqlx::query("DELETE FROM oauth_pending_flows WHERE expires_at <= ?1")
@@ -207,17 +210,20 @@ impl AuthorizationStore for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        // DELETE … RETURNING: a state is used once, even by two callbacks racing.
+        // DELETE … RETURNING: a state is used once, even by two callbacks racing; and only by
+        // the session that started it, so another session cannot use it up either.
         let row = sqlx::query(
-            "DELETE FROM oauth_pending_flows WHERE state = ?1
-             RETURNING state, authorization_id, pkce_verifier_enc, expires_at",
+            "DELETE FROM oauth_pending_flows WHERE state = ?1 AND session_hash = ?2
+             RETURNING state, session_hash, authorization_id, pkce_verifier_enc, expires_at",
         )
         .bind(state)
+        .bind(session)
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?;
         Ok(row.map(|r| PendingFlow {
             state: r.get("state"),
+            session: r.get("session_hash"),
             authorization_id: r.get("authorization_id"),
             pkce_verifier_enc: r.get("pkce_verifier_enc"),
             expires_at: r.get("expires_at"),
@@ -348,17 +354,29 @@ mod tests {
         let a = s.insert_authorization(&write("A")).await.unwrap();
         let flow = |state: &str, expires_at| PendingFlow {
             state: state.into(),
+            session: "session-a".into(),
             authorization_id: a.id,
-            pkce_verifier_enc: "v1:v".into(),
+            pkce_verifier_enc: "v2:v".into(),
             expires_at,
         };
         s.insert_pending_flow(&flow("live", 1_000)).await.unwrap();
         s.insert_pending_flow(&flow("old", 10)).await.unwrap();
-        assert_eq!(s.take_pending_flow("old", 500).await.unwrap(), None);
         assert_eq!(
-            s.take_pending_flow("live", 500).await.unwrap(),
+            s.take_pending_flow("old", "session-a", 500).await.unwrap(),
+            None
+        );
+        // Another session neither gets the flow nor uses it up.
+        assert_eq!(
+            s.take_pending_flow("live", "session-b", 500).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            s.take_pending_flow("live", "session-a", 500).await.unwrap(),
             Some(flow("live", 1_000))
         );
-        assert_eq!(s.take_pending_flow("live", 500).await.unwrap(), None);
+        assert_eq!(
+            s.take_pending_flow("live", "session-a", 500).await.unwrap(),
+            None
+        );
     }
 }

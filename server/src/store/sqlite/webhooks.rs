@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use sqlx::{sqlite::SqliteRow, Row as _, Sqlite, Transaction};
 
-use super::{db, push_page, unique, SqliteStore};
+use super::{db, push_page, SqliteStore};
 use crate::store::{
     now_millis, EntityId, ListQuery, StoreError, WebhookRecord, WebhookStore, WebhookWrite,
     SEALING_PLACEHOLDER,
@@ -86,10 +86,24 @@ async fn write_notifications(
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
+/// Maps the failures of a webhook write: a name already used on the entity, or a reference
+/// (entity, authorization, ESME bind) whose row was deleted meanwhile (its foreign key).
+fn write_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict("webhooks_name_per_entity")
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Conflict("webhooks_reference")
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
 /// Binds a [`WebhookWrite`] as parameters ?1–?14 (name … enabled, the time of writing, then the
-/// delivery settings):
+/// delivery settings), with `hub_secret` as the sealed hub secret:
 /// the one column order the insert and the update share.
-fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
+fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite, hub_secret: Option<String>) -> Query<'q> {
     let (service_id, number_id, app_id) = entity_columns(new.entity);
     q.bind(&new.name)
         .bind(new.entity.kind())
@@ -211,7 +225,7 @@ impl WebhookStore for SqliteStore {
             .bind(id)
             .execute(&mut *tx)
             .await
-            .map_err(unique("webhooks_name_per_entity"))?;
+            .map_err(write_error)?;
         if changed.rows_affected() == 0 {
             return Ok(None);
         }
