@@ -25,6 +25,7 @@ pub use url::HttpsUrl;
 
 /// The webhook form or the JSON body of `POST/PUT /api/v1/integrations`, before any check.
 /// Missing fields read as empty, so that they are reported as validation errors, not as bad JSON.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebhookInput {
@@ -63,6 +64,7 @@ impl WebhookInput {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EntityInput {
@@ -71,6 +73,7 @@ pub struct EntityInput {
     pub id: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NotificationInput {
@@ -88,6 +91,7 @@ impl NotificationInput {
 }
 
 /// Hub signature on. `secret` is write-only: absent or empty on an update keeps the stored one.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HubSignatureInput {
@@ -105,6 +109,7 @@ impl std::fmt::Debug for HubSignatureInput {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ForwardToSmppInput {

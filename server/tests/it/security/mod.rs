@@ -9,6 +9,7 @@ mod limits;
 mod metrics;
 mod migration;
 mod oauth_state;
+mod openapi;
 mod redirect;
 mod references;
 mod sealed;
