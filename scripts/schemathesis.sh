@@ -48,6 +48,8 @@ for _ in $(seq 1 100); do
 done
 
 status=0
+# From the scratch folder: schemathesis keeps its example database in ./.schemathesis.
+cd "$work"
 "$st" run "http://127.0.0.1:$port/api/v1/openapi.json" \
   --url "http://127.0.0.1:$port" \
   -H "Authorization: Bearer $key" \
