@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, part 2: install what is missing, build the release binary once, then run every
-# test: the cargo tests (unit, store, HTTP, CLI) and the Playwright end-to-end tests in Debian's
-# chromium against that binary, copied alone into an empty folder.
+# test: the cargo tests (unit, store, HTTP, CLI, property tests), schemathesis against the REST
+# API of that binary, and the Playwright end-to-end tests in Debian's chromium against it, copied
+# alone into an empty folder.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$(date +%s)
@@ -11,6 +12,9 @@ scripts/build.sh
 echo "== cargo tests ==" >&2
 # --release reuses the dependencies the release binary was just built with.
 cargo test --release
+
+echo "== schemathesis: every REST operation, generated requests, no 5xx ==" >&2
+scripts/schemathesis.sh target/release/webhooks-console
 
 echo "== Playwright end-to-end tests ==" >&2
 (cd end2end && npx playwright test)

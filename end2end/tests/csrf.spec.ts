@@ -18,7 +18,14 @@ test("a form posted at the console from another origin is refused and creates no
   const attacker = await crossSitePage(new URL(action!, baseURL).href, { name: forged });
   try {
     await page.goto(attacker.url);
+    // The forged POST itself: sent by the browser from the other origin, answered 403.
+    const forgedPost = page.waitForResponse(
+      (r) => r.request().method() === "POST" && r.url() === new URL(action!, baseURL).href,
+    );
     await page.getByRole("button", { name: "Claim your prize", exact: true }).click();
+    const answer = await forgedPost;
+    expect(answer.status()).toBe(403);
+    expect((await answer.request().allHeaders())["origin"]).toBe(new URL(attacker.url).origin);
     await expect(page.getByText("this request came from another site")).toBeVisible();
   } finally {
     await attacker.close();

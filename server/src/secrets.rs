@@ -6,9 +6,12 @@
 //!   and is only ever created with mode 0600; a key file of the wrong size, or one that group or
 //!   others may access, is refused with a clear error instead of being used or replaced.
 //! - [`SecretBox::seal`] uses XChaCha20-Poly1305 with a fresh random 24-byte nonce per seal (large
-//!   enough that random nonces never collide in practice) and stores `v1:` + base64(nonce‖ciphertext).
+//!   enough that random nonces never collide in practice) and stores `v2:` + base64(nonce‖ciphertext).
 //! - The associated data binds a ciphertext to its row and column (e.g. `webhooks.hub_secret:42`):
-//!   opened anywhere else it fails, so stored secrets cannot be swapped between rows.
+//!   opened anywhere else it fails, so stored secrets cannot be copied or swapped between rows.
+//! - Values of the first format (`v1:`, bound to their column only) are never opened by
+//!   [`SecretBox::open`]: start-up re-seals them once, in place, bound to the row they are in
+//!   ([`SecretBox::upgrade_v1`]; the migration `20261202000008` schedules that upgrade).
 //! - [`Secret`] prints as `<redacted>` in `Debug` and `Display`, and is zeroed when dropped.
 
 use std::fmt;
@@ -16,6 +19,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use base64::{engine::general_purpose::STANDARD as BASE64, Engine};
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
@@ -27,8 +31,12 @@ pub const DEFAULT_KEY_FILE: &str = "data/secret.key";
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
-/// Version prefix of the stored text: a later scheme (another AEAD, key rotation) gets `v2:`.
+/// Version prefix of the first format: associated data = the column alone (legacy; only
+/// [`SecretBox::upgrade_v1`] opens it).
 const V1: &str = "v1:";
+/// Version prefix of the current format: associated data = column and row. A later scheme
+/// (another AEAD, key rotation) gets `v3:`.
+const V2: &str = "v2:";
 
 /// Why a key could not be loaded or a stored secret opened. Messages never contain a secret.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +54,11 @@ pub enum SecretError {
     TooOpen { path: PathBuf, mode: u32 },
     #[error("the stored secret is in an unknown format")]
     UnknownFormat,
+    #[error(
+        "the stored secret is in the first format (bound to its column only); start the server \
+         once with the right key file to upgrade it"
+    )]
+    Legacy,
     #[error("the stored secret is damaged (not base64, or too short)")]
     Malformed,
     #[error(
@@ -156,16 +169,68 @@ impl fmt::Debug for SecretKey {
     }
 }
 
-/// The associated data of every sealed column, in one place: what a ciphertext is bound to.
-/// (The security work binds each to its row as well.)
+/// A sealed column (`"table.column"`): with the id of the row, what a ciphertext is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Column(&'static str);
+
+impl Column {
+    /// `"table.column"`, e.g. `webhooks.hub_secret`.
+    pub const fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+/// Every sealed column, in one place.
 pub mod aad {
-    pub const HUB_SECRET: &[u8] = b"webhooks.hub_secret";
-    pub const ESME_PASSWORD: &[u8] = b"esme_binds.password";
+    use super::Column;
+
+    pub const HUB_SECRET: Column = Column("webhooks.hub_secret");
+    pub const ESME_PASSWORD: Column = Column("esme_binds.password");
     /// The sealed JSON object of a profile's write-only fields.
-    pub const AUTHORIZATION_SECRETS: &[u8] = b"authorizations.secrets";
-    pub const ACCESS_TOKEN: &[u8] = b"authorizations.access_token";
-    pub const REFRESH_TOKEN: &[u8] = b"authorizations.refresh_token";
-    pub const PKCE_VERIFIER: &[u8] = b"oauth_pending_flows.pkce_verifier";
+    pub const AUTHORIZATION_SECRETS: Column = Column("authorizations.secrets");
+    pub const ACCESS_TOKEN: Column = Column("authorizations.access_token");
+    pub const REFRESH_TOKEN: Column = Column("authorizations.refresh_token");
+    /// Rows of `oauth_pending_flows` are keyed by their `state`, not an integer id.
+    pub const PKCE_VERIFIER: Column = Column("oauth_pending_flows.pkce_verifier");
+
+    pub const ALL: [Column; 6] = [
+        HUB_SECRET,
+        ESME_PASSWORD,
+        AUTHORIZATION_SECRETS,
+        ACCESS_TOKEN,
+        REFRESH_TOKEN,
+        PKCE_VERIFIER,
+    ];
+}
+
+/// A secret on its way into a row that has no id yet (an insert): the store seals it, inside
+/// the insert's transaction, with the id the row gets.
+#[derive(Clone)]
+pub struct Sealing {
+    secrets: Arc<SecretBox>,
+    column: Column,
+    plaintext: Secret,
+}
+
+impl Sealing {
+    pub fn new(secrets: Arc<SecretBox>, column: Column, plaintext: Secret) -> Self {
+        Self {
+            secrets,
+            column,
+            plaintext,
+        }
+    }
+
+    /// The stored text for row `row`.
+    pub fn for_row(&self, row: impl fmt::Display) -> String {
+        self.secrets.seal(self.plaintext.expose(), self.column, row)
+    }
+}
+
+impl fmt::Debug for Sealing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sealing({}, <redacted>)", self.column.name())
+    }
 }
 
 /// Seals and opens stored secrets with the key. Share it (e.g. in an `Arc`) across the store.
@@ -181,14 +246,56 @@ impl SecretBox {
         }
     }
 
-    /// The associated data for `column` (`"table.column"`) of row `id`, e.g.
-    /// `aad("webhooks.hub_secret", 42)` → `b"webhooks.hub_secret:42"`.
-    pub fn aad(column: &str, id: impl fmt::Display) -> Vec<u8> {
-        format!("{column}:{id}").into_bytes()
+    /// The associated data of `column` in row `row`, e.g. `webhooks.hub_secret:42`.
+    fn aad(column: Column, row: impl fmt::Display) -> Vec<u8> {
+        format!("{}:{row}", column.name()).into_bytes()
     }
 
-    /// Encrypts `plaintext` bound to `aad`; the result is text for a database column.
-    pub fn seal(&self, plaintext: &str, aad: &[u8]) -> String {
+    /// Encrypts `plaintext` bound to `column` of row `row`; the result is text for that column.
+    pub fn seal(&self, plaintext: &str, column: Column, row: impl fmt::Display) -> String {
+        self.seal_raw(V2, plaintext, &Self::aad(column, row))
+    }
+
+    /// Decrypts a value made by [`Self::seal`] for the same column and row. A value of the
+    /// first format is [`SecretError::Legacy`]: it names no row, so it could have been copied
+    /// from any.
+    pub fn open(
+        &self,
+        stored: &str,
+        column: Column,
+        row: impl fmt::Display,
+    ) -> Result<Secret, SecretError> {
+        if stored.starts_with(V1) {
+            return Err(SecretError::Legacy);
+        }
+        let encoded = stored.strip_prefix(V2).ok_or(SecretError::UnknownFormat)?;
+        self.open_raw(encoded, &Self::aad(column, row))
+    }
+
+    /// The upgrade of a first-format value found in `column` of row `row`: opened with the
+    /// column alone, sealed again bound to the row. `Ok(None)` when `stored` is not of the first
+    /// format (nothing to do).
+    pub fn upgrade_v1(
+        &self,
+        stored: &str,
+        column: Column,
+        row: impl fmt::Display,
+    ) -> Result<Option<String>, SecretError> {
+        let Some(encoded) = stored.strip_prefix(V1) else {
+            return Ok(None);
+        };
+        let plaintext = self.open_raw(encoded, column.name().as_bytes())?;
+        Ok(Some(self.seal(plaintext.expose(), column, row)))
+    }
+
+    /// A first-format value, as the earlier versions sealed it. Only for tests that prove the
+    /// upgrade carries such values forward.
+    #[doc(hidden)]
+    pub fn seal_v1(&self, plaintext: &str, column: Column) -> String {
+        self.seal_raw(V1, plaintext, column.name().as_bytes())
+    }
+
+    fn seal_raw(&self, prefix: &str, plaintext: &str, aad: &[u8]) -> String {
         // Why random nonces: 192-bit XChaCha nonces make random choice safe without a counter
         // that would have to survive restarts and be shared between processes.
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
@@ -203,12 +310,10 @@ impl SecretBox {
         let mut raw = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         raw.extend_from_slice(&nonce);
         raw.extend_from_slice(&ciphertext);
-        format!("{V1}{}", BASE64.encode(raw))
+        format!("{prefix}{}", BASE64.encode(raw))
     }
 
-    /// Decrypts a value made by [`Self::seal`] with the same `aad`.
-    pub fn open(&self, stored: &str, aad: &[u8]) -> Result<Secret, SecretError> {
-        let encoded = stored.strip_prefix(V1).ok_or(SecretError::UnknownFormat)?;
+    fn open_raw(&self, encoded: &str, aad: &[u8]) -> Result<Secret, SecretError> {
         let raw = BASE64.decode(encoded).map_err(|_| SecretError::Malformed)?;
         if raw.len() < NONCE_LEN + TAG_LEN {
             return Err(SecretError::Malformed);
@@ -287,63 +392,111 @@ mod tests {
         SecretBox::new(&SecretKey::generate())
     }
 
+    const HUB: Column = aad::HUB_SECRET;
+
     #[test]
-    fn a_sealed_secret_opens_with_the_same_aad() {
+    fn a_sealed_secret_opens_in_its_own_row_and_column() {
         let b = sealer();
-        let stored = b.seal("hunter2 ünïcode", b"webhooks.hub_secret:42");
-        assert!(stored.starts_with("v1:"));
+        let stored = b.seal("hunter2 ünïcode", HUB, 42);
+        assert!(stored.starts_with("v2:"));
         assert!(!stored.contains("hunter2"));
-        let opened = b.open(&stored, b"webhooks.hub_secret:42").unwrap();
-        assert_eq!(opened.expose(), "hunter2 ünïcode");
+        assert_eq!(
+            b.open(&stored, HUB, 42).unwrap().expose(),
+            "hunter2 ünïcode"
+        );
     }
 
     #[test]
     fn sealing_twice_gives_different_ciphertexts() {
         let b = sealer();
-        assert_ne!(b.seal("same", b"a"), b.seal("same", b"a"));
+        assert_ne!(b.seal("same", HUB, 1), b.seal("same", HUB, 1));
     }
 
     #[test]
-    fn a_secret_moved_to_another_row_does_not_open() {
+    fn a_secret_copied_to_another_row_or_column_does_not_open() {
         let b = sealer();
-        let stored = b.seal("hunter2", &SecretBox::aad("webhooks.hub_secret", 42));
-        let err = b
-            .open(&stored, &SecretBox::aad("webhooks.hub_secret", 43))
-            .unwrap_err();
-        assert!(matches!(err, SecretError::Decrypt));
+        let stored = b.seal("hunter2", HUB, 42);
+        for (column, row) in [
+            (HUB, "43"),
+            (HUB, "4"),
+            (HUB, "420"),
+            (aad::ESME_PASSWORD, "42"),
+        ] {
+            let err = b.open(&stored, column, row).unwrap_err();
+            assert!(
+                matches!(err, SecretError::Decrypt),
+                "{column:?} {row}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_first_format_value_is_refused_by_open_and_upgraded_into_its_row() {
+        let b = sealer();
+        let old = b.seal_v1("hunter2", HUB);
+        assert!(old.starts_with("v1:"));
+        assert!(matches!(b.open(&old, HUB, 42), Err(SecretError::Legacy)));
+        let upgraded = b.upgrade_v1(&old, HUB, 42).unwrap().expect("a v1 value");
+        assert!(upgraded.starts_with("v2:"));
+        assert_eq!(b.open(&upgraded, HUB, 42).unwrap().expose(), "hunter2");
+        assert!(matches!(
+            b.open(&upgraded, HUB, 43),
+            Err(SecretError::Decrypt)
+        ));
+        // Current values need nothing; a v1 value of another column does not open.
+        assert!(b.upgrade_v1(&upgraded, HUB, 42).unwrap().is_none());
+        let other = b.seal_v1("hunter2", aad::ESME_PASSWORD);
+        assert!(matches!(
+            b.upgrade_v1(&other, HUB, 42),
+            Err(SecretError::Decrypt)
+        ));
+    }
+
+    #[test]
+    fn a_sealing_for_a_new_row_is_bound_to_the_id_it_is_given() {
+        let b = Arc::new(sealer());
+        let sealing = Sealing::new(b.clone(), HUB, Secret::new("hunter2"));
+        assert!(!format!("{sealing:?}").contains("hunter2"));
+        let stored = sealing.for_row(7);
+        assert_eq!(b.open(&stored, HUB, 7).unwrap().expose(), "hunter2");
+        assert!(b.open(&stored, HUB, 8).is_err());
     }
 
     #[test]
     fn a_tampered_ciphertext_does_not_open() {
         let b = sealer();
-        let stored = b.seal("hunter2", b"x:1");
+        let stored = b.seal("hunter2", HUB, 1);
         let mut raw = BASE64.decode(&stored[3..]).unwrap();
         let last = raw.len() - 1;
         raw[last] ^= 1;
-        let tampered = format!("v1:{}", BASE64.encode(&raw));
+        let tampered = format!("v2:{}", BASE64.encode(&raw));
         assert!(matches!(
-            b.open(&tampered, b"x:1"),
+            b.open(&tampered, HUB, 1),
             Err(SecretError::Decrypt)
         ));
         assert!(matches!(
-            b.open("v1:AAAA", b"x:1"),
+            b.open("v2:AAAA", HUB, 1),
             Err(SecretError::Malformed)
         ));
         assert!(matches!(
-            b.open("v1:%%%", b"x:1"),
+            b.open("v2:%%%", HUB, 1),
             Err(SecretError::Malformed)
         ));
         assert!(matches!(
-            b.open("hunter2", b"x:1"),
+            b.open("hunter2", HUB, 1),
+            Err(SecretError::UnknownFormat)
+        ));
+        assert!(matches!(
+            b.open("v3:AAAA", HUB, 1),
             Err(SecretError::UnknownFormat)
         ));
     }
 
     #[test]
     fn a_secret_opened_with_another_key_fails() {
-        let stored = sealer().seal("hunter2", b"x:1");
+        let stored = sealer().seal("hunter2", HUB, 1);
         assert!(matches!(
-            sealer().open(&stored, b"x:1"),
+            sealer().open(&stored, HUB, 1),
             Err(SecretError::Decrypt)
         ));
     }
@@ -357,10 +510,10 @@ mod tests {
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
         assert_eq!(meta.len(), 32);
         let again = SecretKey::load_or_create(&path).unwrap();
-        let stored = SecretBox::new(&first).seal("hunter2", b"x:1");
+        let stored = SecretBox::new(&first).seal("hunter2", HUB, 1);
         assert_eq!(
             SecretBox::new(&again)
-                .open(&stored, b"x:1")
+                .open(&stored, HUB, 1)
                 .unwrap()
                 .expose(),
             "hunter2"

@@ -21,7 +21,7 @@ use crate::{
     jobs::{BulkResender, Retention, RetentionConfig},
     outbound::{ClientBuildError, OutboundClient, OutboundConfig},
     rest,
-    secrets::{SecretBox, SecretError, SecretKey},
+    secrets::{Column, SecretBox, SecretError, SecretKey},
     services::{self, demo},
     state::{provide_server_context, AppState},
     store::{self, NewUser, OpenError, Store},
@@ -86,6 +86,7 @@ impl Application {
         let secrets = Arc::new(SecretBox::new(&SecretKey::load_or_create(
             &config.secret_key_file,
         )?));
+        upgrade_sealed(store.as_ref(), &secrets).await?;
         let outbound = Arc::new(OutboundClient::new(OutboundConfig {
             request_timeout: config.request_timeout,
             extra_ca_pem: config.extra_ca_pem.clone(),
@@ -322,4 +323,33 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// Carries secrets sealed in the first format (bound to their column only) forward: each is
+/// sealed again, in place, bound to the row it is in. Once every one is done, the upgrade is
+/// never run again, so a first-format value planted later is refused like any foreign value.
+async fn upgrade_sealed(store: &dyn Store, secrets: &SecretBox) -> Result<(), StartError> {
+    let reseal = |column: Column, row: &str, stored: &str| -> Result<Option<String>, ()> {
+        secrets.upgrade_v1(stored, column, row).map_err(|_| ())
+    };
+    let report = store
+        .upgrade_sealed(&reseal)
+        .await
+        .map_err(|e| StartError::Database(OpenError::Store(e)))?;
+    if report.upgraded > 0 {
+        tracing::info!(
+            upgraded = report.upgraded,
+            "stored secrets sealed again, bound to their rows"
+        );
+    }
+    if report.unreadable > 0 {
+        // Why not fatal: those values could not be used before either (another key file?);
+        // the upgrade stays scheduled, so restoring the right key file still carries them.
+        tracing::warn!(
+            unreadable = report.unreadable,
+            "stored secrets of the first format cannot be opened with this secret key file; \
+             they are kept as they are and the upgrade is tried again at the next start"
+        );
+    }
+    Ok(())
 }

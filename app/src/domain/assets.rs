@@ -21,6 +21,7 @@ pub enum SaveMode {
 // ---------------------------------------------------------------------------------------------
 // Services
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ServiceInput {
@@ -42,6 +43,7 @@ impl NewService {
 // ---------------------------------------------------------------------------------------------
 // Numbers
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NumberInput {
@@ -139,6 +141,7 @@ fn parse_capabilities(raw: &[String]) -> Result<Vec<Capability>, ValidationError
 // ---------------------------------------------------------------------------------------------
 // Apps
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AppInput {
@@ -187,6 +190,7 @@ fn parse_app_type(raw: &str) -> Result<AppType, ValidationError> {
 // ESME binds
 
 /// An SMPP account. `password` is write-only: on an update, absent or empty keeps the stored one.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EsmeBindInput {

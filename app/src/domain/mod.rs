@@ -9,6 +9,8 @@ pub mod deliveries;
 pub mod error;
 pub mod monitor;
 pub mod paging;
+#[cfg(test)]
+mod proptests;
 pub mod time;
 pub mod user;
 pub mod validation;

@@ -25,6 +25,7 @@ pub use url::HttpsUrl;
 
 /// The webhook form or the JSON body of `POST/PUT /api/v1/integrations`, before any check.
 /// Missing fields read as empty, so that they are reported as validation errors, not as bad JSON.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebhookInput {
@@ -63,6 +64,7 @@ impl WebhookInput {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EntityInput {
@@ -71,6 +73,7 @@ pub struct EntityInput {
     pub id: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct NotificationInput {
@@ -88,6 +91,7 @@ impl NotificationInput {
 }
 
 /// Hub signature on. `secret` is write-only: absent or empty on an update keeps the stored one.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HubSignatureInput {
@@ -105,6 +109,7 @@ impl std::fmt::Debug for HubSignatureInput {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ForwardToSmppInput {
@@ -145,9 +150,24 @@ pub struct Existing {
     pub hub_algorithm: Option<HubAlgorithm>,
     /// A hub secret is stored and may be kept.
     pub hub_secret_set: bool,
+    /// The stored URL: the stored hub secret may be kept only while the URL keeps its host
+    /// (CONTRACT §2). Empty or unreadable counts as another host.
+    pub url: String,
+}
+
+/// Whether `new` points at another host than `stored` (host names compare without ASCII case;
+/// anything else, or a `stored` that does not parse, counts as another host).
+pub fn destination_moved(stored: &str, new: &HttpsUrl) -> bool {
+    HttpsUrl::parse(stored).map_or(true, |old| !old.host().eq_ignore_ascii_case(new.host()))
 }
 
 impl Existing {
+    /// Whether `url` sends to another host than the stored URL: then a stored secret must be
+    /// entered again, so that whoever can edit cannot redirect it to a host of their own.
+    pub fn destination_moved(&self, url: &HttpsUrl) -> bool {
+        destination_moved(&self.url, url)
+    }
+
     pub fn has(&self, channel: &str, event: &str) -> bool {
         self.notifications
             .iter()
@@ -274,9 +294,14 @@ impl NewWebhook {
             facts,
             ctx.existing.as_ref(),
         ));
+        let moved = match (&url, &ctx.existing) {
+            (Some(url), Some(existing)) => existing.destination_moved(url),
+            _ => false,
+        };
         let hub = errors.check_all(rules::hub(
             input.hub_signature.as_ref(),
             ctx.existing.as_ref(),
+            moved,
         ));
         let kind = entity.as_ref().map(|e| e.kind);
         let forward = errors.check_all(rules::forward_to_smpp(input, kind));

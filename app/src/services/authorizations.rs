@@ -27,11 +27,15 @@ pub trait AuthorizationService: Send + Sync + 'static {
     /// Get Access Token for the client credentials grant: fetches now and stores the tokens.
     async fn get_access_token(&self, id: &str) -> Result<AuthorizationView, AppError>;
     /// Get Access Token for the authorization code grant: the URL to send the browser to.
-    async fn start_authorization(&self, id: &str) -> Result<String, AppError>;
-    /// The Call Back URL: `code` (or the provider's `error`) for the flow with this `state`.
+    /// `session` names the browser session that asks (an opaque value, the same for all its
+    /// requests): only it may complete the flow.
+    async fn start_authorization(&self, id: &str, session: &str) -> Result<String, AppError>;
+    /// The Call Back URL: `code` (or the provider's `error`) for the flow with this `state`,
+    /// if `session` started it.
     async fn complete_authorization(
         &self,
         state: &str,
+        session: &str,
         code: Option<&str>,
         provider_error: Option<&str>,
     ) -> OAuthCallbackOutcome;

@@ -37,7 +37,7 @@ pub struct StoreTokenSink {
 #[async_trait]
 impl TokenSink for StoreTokenSink {
     async fn tokens_refreshed(&self, authorization_id: i64, tokens: &TokenSet) {
-        let write = seal_tokens(&self.secrets, tokens);
+        let write = seal_tokens(&self.secrets, authorization_id, tokens);
         if let Err(error) = self.store.save_tokens(authorization_id, &write).await {
             tracing::error!(authorization_id, ?error, "could not store refreshed tokens");
         }
@@ -173,9 +173,12 @@ mod tests {
             name: "partner".into(),
             auth_type: "Basic Auth".into(),
             settings: r#"{"username":"ana","secrets_set":["password"]}"#.into(),
-            secrets_enc: Some(secrets.seal(
-                &format!(r#"{{"password":"{password}"}}"#),
-                crate::secrets::aad::AUTHORIZATION_SECRETS,
+            secrets_enc: Some(crate::store::SealedValue::New(
+                crate::secrets::Sealing::new(
+                    Arc::new(secrets.clone()),
+                    crate::secrets::aad::AUTHORIZATION_SECRETS,
+                    crate::secrets::Secret::new(format!(r#"{{"password":"{password}"}}"#)),
+                ),
             )),
             status: "Authorized".into(),
             status_reason: None,

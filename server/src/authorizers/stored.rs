@@ -2,7 +2,7 @@
 //! sealed write-only fields and tokens opened into [`Secret`]s, and tokens sealed back.
 //!
 //! Guarantees: secrets and tokens are opened only here, each with the associated data of its
-//! column ([`aad`]); a damaged row or a replaced key is a [`ProfileError`], never a panic.
+//! column and row ([`aad`]); a damaged row or a replaced key is a [`ProfileError`], never a panic.
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -36,7 +36,7 @@ pub fn open_secrets(
         return Ok(BTreeMap::new());
     };
     let json = secrets
-        .open(sealed, aad::AUTHORIZATION_SECRETS)
+        .open(sealed, aad::AUTHORIZATION_SECRETS, record.id)
         .map_err(|_| ProfileError::Secrets)?;
     serde_json::from_str(json.expose()).map_err(|_| ProfileError::Secrets)
 }
@@ -53,7 +53,11 @@ fn tokens_of(
     let Some(access) = &r.access_token_enc else {
         return Ok(None);
     };
-    let open = |sealed: &str, aad| secrets.open(sealed, aad).map_err(|_| ProfileError::Secrets);
+    let open = |sealed: &str, column| {
+        secrets
+            .open(sealed, column, r.id)
+            .map_err(|_| ProfileError::Secrets)
+    };
     Ok(Some(TokenSet {
         access_token: open(access, aad::ACCESS_TOKEN)?,
         refresh_token: r
@@ -156,14 +160,14 @@ pub fn profile_of(
     })
 }
 
-/// Seals tokens for the store.
-pub fn seal_tokens(secrets: &SecretBox, tokens: &TokenSet) -> TokensWrite {
+/// Seals tokens for the store, bound to the profile `id` they belong to.
+pub fn seal_tokens(secrets: &SecretBox, id: i64, tokens: &TokenSet) -> TokensWrite {
     TokensWrite {
-        access_token_enc: secrets.seal(tokens.access_token.expose(), aad::ACCESS_TOKEN),
+        access_token_enc: secrets.seal(tokens.access_token.expose(), aad::ACCESS_TOKEN, id),
         refresh_token_enc: tokens
             .refresh_token
             .as_ref()
-            .map(|t| secrets.seal(t.expose(), aad::REFRESH_TOKEN)),
+            .map(|t| secrets.seal(t.expose(), aad::REFRESH_TOKEN, id)),
         expires_at: tokens.expires_at,
     }
 }

@@ -69,7 +69,7 @@ async fn ready(
             let Some(alg) = HubAlgorithm::parse(alg) else {
                 return Target::Broken(ErrorCode::Other, format!("unknown hub algorithm {alg}"));
             };
-            match inner.secrets.open(sealed, aad::HUB_SECRET) {
+            match inner.secrets.open(sealed, aad::HUB_SECRET, w.id) {
                 Ok(secret) => Some((alg, secret)),
                 // Why not logged with the cause: it is about key material.
                 Err(_) => {

@@ -12,22 +12,59 @@ use axum::{
 use super::{
     error::{created, no_content, ok, ApiJson},
     list::{page, ListParams},
+    openapi::ErrorBody,
     Svc,
 };
 
-async fn list(s: Svc, OriginalUri(uri): OriginalUri, ListParams(q): ListParams) -> Response {
+#[utoipa::path(get, path = "/api/v1/authorizations", tag = "authorizations",
+    params(
+        ("q" = Option<String>, Query, description = "case-insensitive search"),
+        ("limit" = Option<String>, Query, description = "1 to 1000, default 100"),
+        ("before" = Option<String>, Query, description = "an id: the next page"),
+    ),
+    responses(
+        (status = 200, description = "the page, newest first"),
+        (status = 400, description = "a bad parameter", body = ErrorBody),
+    ))]
+pub(crate) async fn list(
+    s: Svc,
+    OriginalUri(uri): OriginalUri,
+    ListParams(q): ListParams,
+) -> Response {
     page(&uri, s.authorizations.list(&q).await)
 }
 
-async fn create(s: Svc, ApiJson(input): ApiJson<AuthorizationInput>) -> Response {
+#[utoipa::path(post, path = "/api/v1/authorizations", tag = "authorizations", request_body = AuthorizationInput,
+    responses(
+        (status = 201, description = "created"),
+        (status = 400, description = "not JSON", body = ErrorBody),
+        (status = 409, description = "a name already used", body = ErrorBody),
+        (status = 422, description = "a field refused", body = ErrorBody),
+    ))]
+pub(crate) async fn create(s: Svc, ApiJson(input): ApiJson<AuthorizationInput>) -> Response {
     created(s.authorizations.save(None, input).await)
 }
 
-async fn read(s: Svc, Path(id): Path<String>) -> Response {
+#[utoipa::path(get, path = "/api/v1/authorizations/{id}", tag = "authorizations",
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 200, description = "found"),
+        (status = 404, description = "no such id", body = ErrorBody),
+    ))]
+pub(crate) async fn read(s: Svc, Path(id): Path<String>) -> Response {
     ok(s.authorizations.get(&id).await)
 }
 
-async fn replace(
+#[utoipa::path(put, path = "/api/v1/authorizations/{id}", tag = "authorizations", request_body = AuthorizationInput,
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 200, description = "replaced"),
+        (status = 400, description = "not JSON", body = ErrorBody),
+        (status = 404, description = "no such id", body = ErrorBody),
+        (status = 409, description = "a name already used", body = ErrorBody),
+        (status = 422, description = "a field refused, or a secret to send again", body = ErrorBody),
+    ))]
+pub(crate) async fn replace(
     s: Svc,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<AuthorizationInput>,
@@ -35,11 +72,25 @@ async fn replace(
     ok(s.authorizations.save(Some(&id), input).await)
 }
 
-async fn delete(s: Svc, Path(id): Path<String>) -> Response {
+#[utoipa::path(delete, path = "/api/v1/authorizations/{id}", tag = "authorizations",
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 404, description = "no such id", body = ErrorBody),
+        (status = 409, description = "used by a webhook", body = ErrorBody),
+    ))]
+pub(crate) async fn delete(s: Svc, Path(id): Path<String>) -> Response {
     no_content(s.authorizations.delete(&id).await)
 }
 
-async fn token(s: Svc, Path(id): Path<String>) -> Response {
+#[utoipa::path(post, path = "/api/v1/authorizations/{id}/token", tag = "authorizations",
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 200, description = "a token was fetched"),
+        (status = 404, description = "no such id", body = ErrorBody),
+        (status = 422, description = "not a client credentials profile, or the token request failed", body = ErrorBody),
+    ))]
+pub(crate) async fn token(s: Svc, Path(id): Path<String>) -> Response {
     ok(s.authorizations.get_access_token(&id).await)
 }
 

@@ -12,13 +12,20 @@ use axum::{
 
 use super::{
     error::{accepted, ApiError},
+    openapi::{ErrorBody, EventsBody},
     Svc,
 };
 
 /// Bodies over this size are refused with 413 before they are read whole.
 pub const MAX_INGEST_BODY: usize = 1024 * 1024;
 
-async fn ingest(s: Svc, body: Result<Bytes, BytesRejection>) -> Response {
+#[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body(content = EventsBody, content_type = "application/json"),
+    responses(
+        (status = 202, description = "accepted: {accepted, event_ids, deliveries[, duplicates]}"),
+        (status = 400, description = "malformed, or an event refused (field names it)", body = ErrorBody),
+        (status = 413, description = "larger than 1 MiB", body = ErrorBody),
+    ))]
+pub(crate) async fn ingest(s: Svc, body: Result<Bytes, BytesRejection>) -> Response {
     match body {
         Ok(body) => accepted(s.deliveries.ingest(&body).await),
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(

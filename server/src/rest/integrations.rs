@@ -11,22 +11,59 @@ use axum::{
 use super::{
     error::{created, no_content, ok, ApiJson},
     list::{page, ListParams},
+    openapi::ErrorBody,
     Svc,
 };
 
-async fn list(s: Svc, OriginalUri(uri): OriginalUri, ListParams(q): ListParams) -> Response {
+#[utoipa::path(get, path = "/api/v1/integrations", tag = "integrations",
+    params(
+        ("q" = Option<String>, Query, description = "case-insensitive search"),
+        ("limit" = Option<String>, Query, description = "1 to 1000, default 100"),
+        ("before" = Option<String>, Query, description = "an id: the next page"),
+    ),
+    responses(
+        (status = 200, description = "the page, newest first"),
+        (status = 400, description = "a bad parameter", body = ErrorBody),
+    ))]
+pub(crate) async fn list(
+    s: Svc,
+    OriginalUri(uri): OriginalUri,
+    ListParams(q): ListParams,
+) -> Response {
     page(&uri, s.webhooks.list(&q).await)
 }
 
-async fn create(s: Svc, ApiJson(input): ApiJson<WebhookInput>) -> Response {
+#[utoipa::path(post, path = "/api/v1/integrations", tag = "integrations", request_body = WebhookInput,
+    responses(
+        (status = 201, description = "created (its test call answered 200)"),
+        (status = 400, description = "not JSON", body = ErrorBody),
+        (status = 409, description = "a name already used on the entity", body = ErrorBody),
+        (status = 422, description = "a field refused, or the test call failed", body = ErrorBody),
+    ))]
+pub(crate) async fn create(s: Svc, ApiJson(input): ApiJson<WebhookInput>) -> Response {
     created(s.webhooks.save(None, input).await)
 }
 
-async fn read(s: Svc, Path(id): Path<String>) -> Response {
+#[utoipa::path(get, path = "/api/v1/integrations/{id}", tag = "integrations",
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 200, description = "found"),
+        (status = 404, description = "no such id", body = ErrorBody),
+    ))]
+pub(crate) async fn read(s: Svc, Path(id): Path<String>) -> Response {
     ok(s.webhooks.get(&id).await)
 }
 
-async fn replace(
+#[utoipa::path(put, path = "/api/v1/integrations/{id}", tag = "integrations", request_body = WebhookInput,
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 200, description = "replaced"),
+        (status = 400, description = "not JSON", body = ErrorBody),
+        (status = 404, description = "no such id", body = ErrorBody),
+        (status = 409, description = "a name already used on the entity", body = ErrorBody),
+        (status = 422, description = "a field refused, a secret to send again, or the test call failed", body = ErrorBody),
+    ))]
+pub(crate) async fn replace(
     s: Svc,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<WebhookInput>,
@@ -34,7 +71,13 @@ async fn replace(
     ok(s.webhooks.save(Some(&id), input).await)
 }
 
-async fn delete(s: Svc, Path(id): Path<String>) -> Response {
+#[utoipa::path(delete, path = "/api/v1/integrations/{id}", tag = "integrations",
+    params(("id" = String, Path, description = "the id")),
+    responses(
+        (status = 204, description = "deleted; its delivery log is kept"),
+        (status = 404, description = "no such id", body = ErrorBody),
+    ))]
+pub(crate) async fn delete(s: Svc, Path(id): Path<String>) -> Response {
     no_content(s.webhooks.delete(&id).await)
 }
 

@@ -10,9 +10,10 @@ pub mod events;
 pub mod export;
 pub mod integrations;
 pub(crate) mod list;
+pub mod openapi;
 
 use app::services::Services;
-use axum::{middleware, Router};
+use axum::{middleware, routing::get, Router};
 
 use crate::{auth::api_key::require_api_key, state::AppState};
 
@@ -31,6 +32,8 @@ pub fn router(state: AppState) -> Router<AppState> {
             state.store.clone(),
             require_api_key,
         ))
+        // Added after the key check: the document is public (CONTRACT §4).
+        .route("/openapi.json", get(openapi::document))
 }
 
 /// What every handler extracts: the services.

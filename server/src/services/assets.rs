@@ -21,9 +21,9 @@ use async_trait::async_trait;
 
 use super::{not_found, parse_id, rfc3339, unexpected};
 use crate::{
-    secrets::{aad, SecretBox},
+    secrets::{aad, Sealing, Secret, SecretBox},
     store::{
-        AppRecord, AssetRef, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite,
+        AppRecord, AssetRef, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite, SealedValue,
         ServiceRecord, Store, StoreError,
     },
 };
@@ -297,7 +297,11 @@ impl AssetService for Assets {
         let write = EsmeBindWrite {
             system_id: new.system_id.as_str().to_owned(),
             password_enc: match &new.password {
-                SecretChange::Set(p) => Some(seal_password(&self.secrets, p.expose())),
+                SecretChange::Set(p) => Some(SealedValue::New(Sealing::new(
+                    self.secrets.clone(),
+                    aad::ESME_PASSWORD,
+                    Secret::new(p.expose()),
+                ))),
                 SecretChange::Keep => None,
             },
             description: new.description.clone(),
@@ -356,8 +360,4 @@ impl AssetService for Assets {
             Err(e) => Err(unexpected(e)),
         }
     }
-}
-
-fn seal_password(secrets: &SecretBox, password: &str) -> String {
-    secrets.seal(password, aad::ESME_PASSWORD)
 }

@@ -30,8 +30,11 @@ use super::{internal, not_found, parse_id, rfc3339, unexpected};
 use crate::{
     authorizers::{oauth2_config, open_secrets, seal_tokens, settings_of, AuthorizerRegistry},
     outbound::{auth::oauth2, OutboundClient},
-    secrets::{aad, SecretBox},
-    store::{now_millis, AuthorizationRecord, AuthorizationWrite, PendingFlow, Store, StoreError},
+    secrets::{aad, Sealing, Secret, SecretBox},
+    store::{
+        now_millis, AuthorizationRecord, AuthorizationWrite, PendingFlow, SealedValue, Store,
+        StoreError,
+    },
 };
 
 /// How long a Get Access Token click waits for the browser to come back.
@@ -167,12 +170,12 @@ impl Authorizations {
             .map_err(|e| e.to_string())?;
         let verifier = self
             .secrets
-            .open(&flow.pkce_verifier_enc, aad::PKCE_VERIFIER)
+            .open(&flow.pkce_verifier_enc, aad::PKCE_VERIFIER, &flow.state)
             .map_err(|e| internal(e).to_string())?;
         let tokens = oauth2::exchange_code(&self.outbound, &cfg, code, &verifier)
             .await
             .map_err(|e| format!("Could not get an access token: {}", e.message()))?;
-        let write = seal_tokens(&self.secrets, &tokens);
+        let write = seal_tokens(&self.secrets, id, &tokens);
         self.store
             .save_tokens(id, &write)
             .await
@@ -222,9 +225,17 @@ impl AuthorizationService for Authorizations {
             Some(r) => open_secrets(&self.secrets, r).map_err(internal)?,
             None => BTreeMap::new(),
         };
-        let existing = stored.as_ref().map(|_| ExistingAuthorization {
-            secrets_set: stored_secrets.keys().copied().collect(),
-        });
+        let existing = match &stored {
+            Some(r) => {
+                let before = settings_of(r).map_err(internal)?;
+                Some(ExistingAuthorization {
+                    secrets_set: stored_secrets.keys().copied().collect(),
+                    access_token_url: before.access_token_url,
+                    refresh_token_url: before.refresh_token_url,
+                })
+            }
+            None => None,
+        };
         let new = NewAuthorization::parse(&input, existing.as_ref()).map_err(|e| {
             AppError::from(e.first().cloned().expect("a refused input has an error"))
         })?;
@@ -267,7 +278,11 @@ impl AuthorizationService for Authorizations {
             settings: settings_json(&new.settings, &secrets),
             secrets_enc: (!secrets.is_empty()).then(|| {
                 let json = serde_json::to_string(&secrets).expect("secrets serialize");
-                self.secrets.seal(&json, aad::AUTHORIZATION_SECRETS)
+                SealedValue::New(Sealing::new(
+                    self.secrets.clone(),
+                    aad::AUTHORIZATION_SECRETS,
+                    Secret::new(json),
+                ))
             }),
             status: status.label().to_owned(),
             status_reason: reason.map(str::to_owned),
@@ -329,7 +344,7 @@ impl AuthorizationService for Authorizations {
         let cfg = self.oauth2_of(&r, GrantType::ClientCredentials)?;
         match oauth2::fetch_client_credentials(&self.outbound, &cfg).await {
             Ok(tokens) => {
-                let write = seal_tokens(&self.secrets, &tokens);
+                let write = seal_tokens(&self.secrets, r.id, &tokens);
                 self.store
                     .save_tokens(r.id, &write)
                     .await
@@ -351,17 +366,20 @@ impl AuthorizationService for Authorizations {
         }
     }
 
-    async fn start_authorization(&self, id: &str) -> Result<String, AppError> {
+    async fn start_authorization(&self, id: &str, session: &str) -> Result<String, AppError> {
         let r = self.authorization_record(id).await?;
         let cfg = self.oauth2_of(&r, GrantType::AuthorizationCode)?;
         let request = oauth2::authorization_request(&cfg)
             .map_err(|e| AppError::validation("authorization_url", e.message().to_owned()))?;
         let flow = PendingFlow {
             state: request.state.clone(),
+            session: session.to_owned(),
             authorization_id: r.id,
-            pkce_verifier_enc: self
-                .secrets
-                .seal(request.pkce_verifier.expose(), aad::PKCE_VERIFIER),
+            pkce_verifier_enc: self.secrets.seal(
+                request.pkce_verifier.expose(),
+                aad::PKCE_VERIFIER,
+                &request.state,
+            ),
             expires_at: now_millis() + FLOW_TTL_MS,
         };
         self.store
@@ -374,6 +392,7 @@ impl AuthorizationService for Authorizations {
     async fn complete_authorization(
         &self,
         state: &str,
+        session: &str,
         code: Option<&str>,
         provider_error: Option<&str>,
     ) -> OAuthCallbackOutcome {
@@ -382,15 +401,18 @@ impl AuthorizationService for Authorizations {
             ok: false,
             message,
         };
-        let flow = match self.store.take_pending_flow(state, now_millis()).await {
+        let flow = match self
+            .store
+            .take_pending_flow(state, session, now_millis())
+            .await
+        {
             Ok(Some(flow)) => flow,
-            Ok(None) => {
-                return fail(
-                    None,
-                    "This sign-in link is unknown or older than 10 minutes: press Get Access Token again."
-                        .into(),
-                )
-            }
+            Ok(None) => return fail(
+                None,
+                "This sign-in link is unknown, older than 10 minutes, or was started in another \
+                     session: press Get Access Token again."
+                    .into(),
+            ),
             Err(e) => return fail(None, unexpected(e).to_string()),
         };
         let id = flow.authorization_id;

@@ -33,10 +33,10 @@ use super::{
 use crate::{
     authorizers::{settings_of, AuthorizerRegistry},
     outbound::{test_call, Authorizer, NoAuth, OutboundClient, TestCallResult},
-    secrets::{aad, SecretBox},
+    secrets::{aad, Sealing, Secret, SecretBox},
     store::{
-        latency, now_millis, AuthorizationRecord, EntityId, Store, StoreError, WebhookRecord,
-        WebhookWrite,
+        latency, now_millis, AuthorizationRecord, EntityId, SealedValue, Store, StoreError,
+        WebhookRecord, WebhookWrite,
     },
 };
 
@@ -205,6 +205,38 @@ impl Webhooks {
         Ok(record)
     }
 
+    /// Why a write was refused for a reference whose row is gone: it was deleted after the
+    /// checks above (typically while the test call ran). The same 422 the checks would give
+    /// now, on the reference's own field.
+    async fn reference_gone(&self, input: &WebhookInput, new: &NewWebhook) -> AppError {
+        if let Some(e) = &input.entity {
+            match self.entity(&e.kind, &e.id).await {
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    return AppError::validation(
+                        field::ENTITY,
+                        "The entity was deleted while the webhook was being saved.",
+                    )
+                }
+                Err(e) => return e,
+            }
+        }
+        if let Some(bind) = &new.forward_to_smpp_esme_bind_id {
+            if let Err(e) = self.esme_bind_id(bind).await {
+                return e;
+            }
+        }
+        if let Some(a) = &new.authorization_id {
+            if let Err(e) = self.authorization_for_webhook(a).await {
+                return e;
+            }
+        }
+        AppError::conflict(
+            None,
+            "Something this webhook refers to changed while it was being saved; save it again.",
+        )
+    }
+
     /// SPEC §3: only an exact 200 to `HEAD url`, with the webhook's authorization applied, lets
     /// the webhook be saved.
     async fn test_call(
@@ -269,6 +301,7 @@ impl WebhookService for Webhooks {
                 notifications: w.notifications.clone(),
                 hub_algorithm: w.hub_algorithm.as_deref().and_then(HubAlgorithm::parse),
                 hub_secret_set: w.hub_secret_enc.is_some(),
+                url: w.url.clone(),
             }),
         };
         let new = NewWebhook::parse(&input, &ctx).map_err(AppError::from)?;
@@ -293,10 +326,15 @@ impl WebhookService for Webhooks {
             None => (None, None),
             Some(hub) => {
                 let sealed = match &hub.secret {
-                    SecretChange::Set(secret) => {
-                        Some(self.secrets.seal(secret.expose(), aad::HUB_SECRET))
-                    }
-                    SecretChange::Keep => stored.as_ref().and_then(|w| w.hub_secret_enc.clone()),
+                    SecretChange::Set(secret) => Some(SealedValue::New(Sealing::new(
+                        self.secrets.clone(),
+                        aad::HUB_SECRET,
+                        Secret::new(secret.expose()),
+                    ))),
+                    SecretChange::Keep => stored
+                        .as_ref()
+                        .and_then(|w| w.hub_secret_enc.clone())
+                        .map(SealedValue::Kept),
                 };
                 (Some(hub.algorithm.as_str().to_owned()), sealed)
             }
@@ -318,24 +356,26 @@ impl WebhookService for Webhooks {
                 .map(|n| (n.channel_label().to_owned(), n.event_label().to_owned()))
                 .collect(),
         };
-        let taken = |e: StoreError| match e {
-            StoreError::Conflict(_) => AppError::conflict(
-                Some(field::NAME),
-                format!(
-                    "A webhook named \"{}\" exists already for this entity.",
-                    write.name
-                ),
-            ),
-            e => unexpected(e),
+        let saved = match &stored {
+            None => self.store.insert_webhook(&write).await.map(Some),
+            Some(w) => self.store.update_webhook(w.id, &write).await,
         };
-        let saved = match stored {
-            None => self.store.insert_webhook(&write).await.map_err(taken)?,
-            Some(w) => self
-                .store
-                .update_webhook(w.id, &write)
-                .await
-                .map_err(taken)?
-                .ok_or_else(|| not_found("webhook", &w.id.to_string()))?,
+        let saved = match saved {
+            Ok(Some(saved)) => saved,
+            Ok(None) => return Err(not_found("webhook", id.unwrap_or_default())),
+            Err(StoreError::Conflict("webhooks_reference")) => {
+                return Err(self.reference_gone(&input, &new).await)
+            }
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::conflict(
+                    Some(field::NAME),
+                    format!(
+                        "A webhook named \"{}\" exists already for this entity.",
+                        write.name
+                    ),
+                ))
+            }
+            Err(e) => return Err(unexpected(e)),
         };
         self.one_view(saved).await
     }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{ListQuery, Millis, StoreError};
+use super::{ListQuery, Millis, SealedValue, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceRecord {
@@ -57,11 +57,11 @@ impl std::fmt::Debug for EsmeBindRecord {
     }
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct EsmeBindWrite {
     pub system_id: String,
     /// `None` keeps the stored password (updates only).
-    pub password_enc: Option<String>,
+    pub password_enc: Option<SealedValue>,
     pub description: String,
 }
 

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::{ListQuery, Millis, StoreError};
+use super::{ListQuery, Millis, SealedValue, StoreError};
 
 #[derive(Clone, PartialEq, Eq)]
 pub struct AuthorizationRecord {
@@ -37,12 +37,12 @@ impl std::fmt::Debug for AuthorizationRecord {
 }
 
 /// What is written for a profile (create or full replace).
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct AuthorizationWrite {
     pub name: String,
     pub auth_type: String,
     pub settings: String,
-    pub secrets_enc: Option<String>,
+    pub secrets_enc: Option<SealedValue>,
     pub status: String,
     pub status_reason: Option<String>,
     /// On an update: drop the stored tokens (the credentials they were issued for changed).
@@ -72,6 +72,9 @@ pub struct TokensWrite {
 #[derive(Clone, PartialEq, Eq)]
 pub struct PendingFlow {
     pub state: String,
+    /// The session that pressed Get Access Token (the hash of its token): only that session
+    /// may bring the `state` back.
+    pub session: String,
     pub authorization_id: i64,
     pub pkce_verifier_enc: String,
     pub expires_at: Millis,
@@ -118,11 +121,13 @@ pub trait AuthorizationStore: Send + Sync {
         reason: Option<&str>,
     ) -> Result<(), StoreError>;
     async fn insert_pending_flow(&self, flow: &PendingFlow) -> Result<(), StoreError>;
-    /// Removes and returns the flow with this state if it has not expired at `now`; expired
-    /// flows are purged on the way.
+    /// Removes and returns the flow with this state if `session` started it and it has not
+    /// expired at `now` (a flow of another session is left alone); expired flows are purged on
+    /// the way.
     async fn take_pending_flow(
         &self,
         state: &str,
+        session: &str,
         now: Millis,
     ) -> Result<Option<PendingFlow>, StoreError>;
 }

@@ -9,6 +9,7 @@ mod deliveries;
 mod delivery_log;
 pub mod latency;
 mod monitor;
+mod sealed;
 pub mod sqlite;
 mod throttle;
 mod url;
@@ -20,6 +21,7 @@ pub use authorizations::*;
 pub use deliveries::*;
 pub use delivery_log::*;
 pub use monitor::*;
+pub use sealed::*;
 pub use throttle::*;
 pub use url::DatabaseUrl;
 pub use webhooks::*;
@@ -38,6 +40,40 @@ pub type Millis = i64;
 pub fn now_millis() -> Millis {
     chrono::Utc::now().timestamp_millis()
 }
+
+/// A sealed secret written into a row. Sealed values are bound to their row (`secrets::aad`),
+/// and an inserted row has no id until the insert: then the store seals, inside the insert's
+/// transaction, with the id the row got.
+#[derive(Clone)]
+pub enum SealedValue {
+    /// The value this very row holds already, kept as it is.
+    Kept(String),
+    /// A new secret, sealed by the store for the row it is written to.
+    New(crate::secrets::Sealing),
+}
+
+impl SealedValue {
+    /// The stored text for row `id`.
+    pub fn for_row(&self, id: i64) -> String {
+        match self {
+            SealedValue::Kept(sealed) => sealed.clone(),
+            SealedValue::New(sealing) => sealing.for_row(id),
+        }
+    }
+}
+
+impl std::fmt::Debug for SealedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SealedValue::Kept(_) => f.write_str("Kept(<sealed>)"),
+            SealedValue::New(s) => write!(f, "New({s:?})"),
+        }
+    }
+}
+
+/// What stands in a sealed column between an insert and the sealing of its value, in the
+/// same transaction (never committed): not empty, so NOT NULL and CHECK rules hold.
+pub(crate) const SEALING_PLACEHOLDER: &str = "sealing";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -70,6 +106,7 @@ pub trait Store:
     + DeliveryLogStore
     + MonitorStore
     + ThrottleStore
+    + SealedStore
     + 'static
 {
 }
@@ -84,6 +121,7 @@ impl<T> Store for T where
         + DeliveryLogStore
         + MonitorStore
         + ThrottleStore
+        + SealedStore
         + 'static
 {
 }

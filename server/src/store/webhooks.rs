@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{ListQuery, Millis, StoreError};
+use super::{ListQuery, Millis, SealedValue, StoreError};
 
 /// The asset a webhook hangs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,13 +65,14 @@ impl std::fmt::Debug for WebhookRecord {
 }
 
 /// What is written for a webhook (create or full replace).
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct WebhookWrite {
     pub name: String,
     pub entity: EntityId,
     pub url: String,
     pub hub_algorithm: Option<String>,
-    pub hub_secret_enc: Option<String>,
+    /// Set exactly when `hub_algorithm` is.
+    pub hub_secret_enc: Option<SealedValue>,
     pub authorization_id: Option<i64>,
     pub esme_bind_id: Option<i64>,
     pub enabled: bool,
@@ -81,7 +82,9 @@ pub struct WebhookWrite {
 }
 
 /// Lists are pages (see [`ListQuery`]). A name already used on the same entity is
-/// `StoreError::Conflict("webhooks_name_per_entity")`.
+/// `StoreError::Conflict("webhooks_name_per_entity")`; an entity, authorization or ESME bind
+/// that no longer exists (deleted after it was checked) is
+/// `StoreError::Conflict("webhooks_reference")`, and nothing is written.
 #[async_trait]
 pub trait WebhookStore: Send + Sync {
     /// Searched by name and URL.

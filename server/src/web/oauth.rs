@@ -3,17 +3,32 @@
 //!
 //! Guarantees: both answer with a redirect back to the authorization's form, carrying either
 //! `token=ok` or `token_error=<plain words>`, which the form shows; the code grant leaves for the
-//! provider's Authorization URL only with a state stored for this profile. Both need a session
-//! (the session layer covers every route that is not public).
+//! provider's Authorization URL only with a state stored for this profile and this browser
+//! session, and the callback completes a flow only for the session that started it (another
+//! session bringing the same `state` back — a link planted by someone else — is refused). Both
+//! need a session (the session layer covers every route that is not public).
 
 use app::domain::authorization::GrantType;
 use axum::{
     extract::{Path, Query, State},
     response::{IntoResponse, Redirect, Response},
 };
+use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 
-use crate::state::AppState;
+use crate::{
+    auth::{session, token},
+    state::AppState,
+};
+
+/// The browser session as flows are bound to it: the hash of its token, as the sessions table
+/// keeps it (the session layer has checked that it is live). Empty without a cookie, which no
+/// flow is ever bound to.
+fn session_of(jar: &CookieJar) -> String {
+    jar.get(session::COOKIE)
+        .map(|c| token::hash(c.value()))
+        .unwrap_or_default()
+}
 
 /// Where a profile's form lives.
 fn form_of(id: &str) -> String {
@@ -34,14 +49,21 @@ fn back(id: Option<&str>, result: Result<(), String>) -> Response {
 }
 
 /// Get Access Token: fetch now (client credentials) or send the browser to the provider.
-pub async fn get_access_token(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn get_access_token(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Path(id): Path<String>,
+) -> Response {
     let authorizations = &state.services.authorizations;
     let view = match authorizations.get(&id).await {
         Ok(v) => v,
         Err(e) => return back(None, Err(e.to_string())),
     };
     if view.settings.grant_type == Some(GrantType::AuthorizationCode) {
-        return match authorizations.start_authorization(&id).await {
+        return match authorizations
+            .start_authorization(&id, &session_of(&jar))
+            .await
+        {
             // 303: the browser follows with a GET to the provider.
             Ok(url) => Redirect::to(&url).into_response(),
             Err(e) => back(Some(&id), Err(message(&e))),
@@ -75,7 +97,11 @@ pub struct Callback {
 }
 
 /// The Call Back URL of the authorization code grant.
-pub async fn callback(State(state): State<AppState>, Query(q): Query<Callback>) -> Response {
+pub async fn callback(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Query(q): Query<Callback>,
+) -> Response {
     let provider_error = q.error.as_deref().map(|e| match &q.error_description {
         Some(d) => format!("{e} ({d})"),
         None => e.to_owned(),
@@ -83,7 +109,12 @@ pub async fn callback(State(state): State<AppState>, Query(q): Query<Callback>) 
     let outcome = state
         .services
         .authorizations
-        .complete_authorization(&q.state, q.code.as_deref(), provider_error.as_deref())
+        .complete_authorization(
+            &q.state,
+            &session_of(&jar),
+            q.code.as_deref(),
+            provider_error.as_deref(),
+        )
         .await;
     let result = if outcome.ok {
         Ok(())

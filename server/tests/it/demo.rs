@@ -44,7 +44,7 @@ async fn demo_data_fills_an_empty_database_with_every_kind_of_asset() {
         .await
         .unwrap()
     {
-        assert!(bind.password_enc.starts_with("v1:"), "{bind:?}");
+        assert!(bind.password_enc.starts_with("v2:"), "{bind:?}");
     }
 }
 

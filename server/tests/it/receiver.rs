@@ -100,6 +100,8 @@ struct Answer {
     status: u16,
     location: Option<String>,
     post: Option<PostAnswer>,
+    /// How long other methods than POST (the HEAD of a test call) wait for their answer.
+    delay: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +134,19 @@ impl Answers {
             status,
             location: None,
             post: None,
+            delay: Duration::ZERO,
+        };
+        self.0.insert(path.to_owned(), answer);
+        self
+    }
+
+    /// Like [`Answers::status`], each answer only after `delay` (a slow test call).
+    pub fn status_after(mut self, path: &str, status: u16, delay: Duration) -> Self {
+        let answer = Answer {
+            status,
+            location: None,
+            post: None,
+            delay,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -142,6 +157,7 @@ impl Answers {
             status,
             location: Some(location.to_owned()),
             post: None,
+            delay: Duration::ZERO,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -173,6 +189,7 @@ impl Answers {
             status: 200,
             location: None,
             post: Some(post),
+            delay: Duration::ZERO,
         };
         self.0.insert(path.to_owned(), answer);
         self
@@ -290,6 +307,7 @@ async fn answer(
         status: 404,
         location: None,
         post: None,
+        delay: Duration::ZERO,
     });
     log.lock().expect("seen lock").push(Seen {
         method: method.clone(),
@@ -307,6 +325,8 @@ async fn answer(
             tokio::time::sleep(post.delay).await;
         }
         post.busy.fetch_sub(1, Ordering::SeqCst);
+    } else if !configured.delay.is_zero() {
+        tokio::time::sleep(configured.delay).await;
     }
     let (status, text) = match configured.post.as_ref().filter(|_| method == "POST") {
         Some(post) => {

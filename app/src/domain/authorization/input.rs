@@ -19,6 +19,7 @@ use super::{
 
 /// The Authorization form or the JSON body of `POST/PUT /api/v1/authorizations`, before any
 /// check. Missing fields read as empty, so they are reported as validation errors, not bad JSON.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AuthorizationInput {
@@ -32,6 +33,7 @@ pub struct AuthorizationInput {
     pub algorithm: Option<String>,
     pub qop: Option<String>,
     #[serde(deserialize_with = "number_or_text")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub nonce_count: Option<String>,
     pub client_nonce: Option<String>,
     pub opaque: Option<String>,
@@ -52,10 +54,12 @@ pub struct AuthorizationInput {
     pub access_token_url: Option<String>,
     pub limited_validity: Option<bool>,
     #[serde(deserialize_with = "number_or_text")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<String>))]
     pub validity: Option<String>,
     pub refresh_token_url: Option<String>,
     pub access_token_url_method: Option<String>,
     pub access_token_url_parameter_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
     pub access_token_url_headers: Headers,
     pub client_authentication: Option<String>,
 }

@@ -34,6 +34,41 @@ pub struct NewAuthorization {
 pub struct ExistingAuthorization {
     /// The secrets stored for the profile.
     pub secrets_set: Vec<SecretField>,
+    /// The stored OAuth 2.0 token URLs: the client (or consumer) secret is sent to them, so it
+    /// may be kept only while the new ones stay on their hosts (CONTRACT §2).
+    pub access_token_url: Option<String>,
+    pub refresh_token_url: Option<String>,
+}
+
+impl ExistingAuthorization {
+    /// The hosts an OAuth 2.0 secret is sent to: the access token URL's, and the refresh token
+    /// URL's (the access token URL when there is none).
+    fn token_hosts(access: Option<&str>, refresh: Option<&str>) -> Vec<String> {
+        [access, refresh.or(access)]
+            .into_iter()
+            .flatten()
+            .filter_map(|u| HttpsUrl::parse(u).ok())
+            .map(|u| u.host().to_ascii_lowercase())
+            .collect()
+    }
+
+    /// Whether the new token URLs send the secret to a host the stored ones did not.
+    fn token_hosts_moved(&self, access: Option<&str>, refresh: Option<&str>) -> bool {
+        let before = Self::token_hosts(
+            self.access_token_url.as_deref(),
+            self.refresh_token_url.as_deref(),
+        );
+        Self::token_hosts(access, refresh)
+            .iter()
+            .any(|host| !before.contains(host))
+    }
+}
+
+/// Why a stored OAuth 2.0 secret is not kept (CONTRACT §2); `missing` is the field's
+/// "Enter the client secret." message.
+fn secret_again(missing: &str) -> String {
+    let what = missing.trim_start_matches("Enter ").trim_end_matches('.');
+    format!("The token URL now points to another host: enter {what} again.")
 }
 
 const MAX_TEXT: usize = 1024;
@@ -61,6 +96,7 @@ impl NewAuthorization {
             settings: AuthorizationSettings::default(),
             secrets: BTreeMap::new(),
             existing,
+            destination_moved: false,
         };
         if let Some(t) = auth_type {
             p.fields_of(t);
@@ -86,6 +122,8 @@ struct Parser<'a> {
     settings: AuthorizationSettings,
     secrets: BTreeMap<SecretField, SecretChange<String>>,
     existing: Option<&'a ExistingAuthorization>,
+    /// Set when the secret about to be parsed would go to another host than before.
+    destination_moved: bool,
 }
 
 impl Parser<'_> {
@@ -190,6 +228,12 @@ impl Parser<'_> {
         s.access_token_url_headers = Some(headers(e, &i.access_token_url_headers));
         s.client_authentication =
             Some(choice(e, "client_authentication", &i.client_authentication));
+        self.destination_moved = self.existing.is_some_and(|x| {
+            x.token_hosts_moved(
+                self.settings.access_token_url.as_deref(),
+                self.settings.refresh_token_url.as_deref(),
+            )
+        });
         match grant {
             GrantType::ClientCredentials => {
                 self.secret(SecretField::ClientSecret, "Enter the client secret.")
@@ -218,6 +262,10 @@ impl Parser<'_> {
                 .existing
                 .is_some_and(|x| x.secrets_set.contains(&which)) =>
             {
+                if self.destination_moved {
+                    self.errors.push(which.as_str(), secret_again(missing));
+                    return;
+                }
                 SecretChange::Keep
             }
             None => {

@@ -68,6 +68,7 @@ fn an_absent_password_is_kept_on_edit_when_one_is_stored() {
     };
     let stored = ExistingAuthorization {
         secrets_set: vec![SecretField::Password],
+        ..ExistingAuthorization::default()
     };
     let new = NewAuthorization::parse(&i, Some(&stored)).unwrap();
     assert_eq!(new.secrets[&SecretField::Password], SecretChange::Keep);
@@ -275,4 +276,90 @@ fn headers_arrive_as_an_object_or_a_list_and_leave_as_an_object() {
         serde_json::to_string(&from_list.access_token_url_headers).unwrap(),
         r#"{"B":"2","A":"1"}"#
     );
+}
+
+#[test]
+fn an_oauth_secret_is_kept_only_while_the_token_urls_keep_their_hosts() {
+    let stored = |access: &str, refresh: Option<&str>| ExistingAuthorization {
+        secrets_set: vec![SecretField::ClientSecret, SecretField::ConsumerSecret],
+        access_token_url: Some(access.into()),
+        refresh_token_url: refresh.map(str::to_owned),
+    };
+    let oauth = |access: &str, refresh: Option<&str>, grant: &str| AuthorizationInput {
+        grant_type: Some(grant.into()),
+        client_id: Some("c".into()),
+        consumer_id: Some("c".into()),
+        authorization_url: Some("https://id.example/authorize".into()),
+        access_token_url: Some(access.into()),
+        refresh_token_url: refresh.map(str::to_owned),
+        ..input("OAuth 2.0")
+    };
+    let a = "https://id.example/token";
+    let table = [
+        // (stored access, stored refresh, new access, new refresh, kept)
+        (a, None, "https://id.example/v2/token", None, true),
+        (a, None, "https://ID.EXAMPLE/token", None, true),
+        (
+            a,
+            Some("https://refresh.example/r"),
+            a,
+            Some("https://refresh.example/x"),
+            true,
+        ),
+        (a, Some("https://refresh.example/r"), a, None, true),
+        (a, None, a, Some("https://id.example/refresh"), true),
+        (a, None, "https://evil.example/token", None, false),
+        (a, None, a, Some("https://evil.example/refresh"), false),
+        (
+            a,
+            Some("https://refresh.example/r"),
+            "https://refresh.example/t",
+            Some("https://evil.example/r"),
+            false,
+        ),
+    ];
+    for (grant, field, name) in [
+        ("Client Credentials", "client_secret", "the client secret"),
+        (
+            "Authorization Code",
+            "consumer_secret",
+            "the consumer secret",
+        ),
+    ] {
+        for (old_access, old_refresh, access, refresh, kept) in table {
+            let existing = stored(old_access, old_refresh);
+            let got = NewAuthorization::parse(&oauth(access, refresh, grant), Some(&existing));
+            let case = format!("{grant}: {old_access} {old_refresh:?} → {access} {refresh:?}");
+            match kept {
+                true => {
+                    let new = got.unwrap_or_else(|e| panic!("{case}: {e:?}"));
+                    assert!(
+                        new.secrets.values().all(|c| *c == SecretChange::Keep),
+                        "{case}"
+                    );
+                }
+                false => {
+                    let e = got.expect_err(&case);
+                    assert_eq!(
+                        e.for_field(field),
+                        Some(
+                            format!(
+                                "The token URL now points to another host: enter {name} again."
+                            )
+                            .as_str()
+                        ),
+                        "{case}"
+                    );
+                }
+            }
+            // Typing the secret again is always accepted.
+            let mut typed = oauth(access, refresh, grant);
+            typed.client_secret = Some("new".into());
+            typed.consumer_secret = Some("new".into());
+            assert!(
+                NewAuthorization::parse(&typed, Some(&existing)).is_ok(),
+                "{case}"
+            );
+        }
+    }
 }

@@ -16,6 +16,7 @@ pub const FIELD_MAX_IN_FLIGHT: &str = "delivery/max_in_flight";
 pub const FIELD_RATE: &str = "delivery/rate_per_second";
 
 /// As the form and the API send them.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DeliverySettingsInput {

@@ -100,10 +100,16 @@ fn not_available(facts: &EntityFacts, n: Notification) -> String {
     }
 }
 
-/// Hub signature off (`None`), or on with an allowed algorithm and a secret to set or keep.
+/// Why a stored hub secret is not kept (CONTRACT §2).
+pub const HUB_SECRET_AGAIN: &str =
+    "The URL now points to another host: enter the hub secret again.";
+
+/// Hub signature off (`None`), or on with an allowed algorithm and a secret to set or keep —
+/// kept only while the URL keeps its host (`moved` false).
 pub(super) fn hub(
     raw: Option<&HubSignatureInput>,
     existing: Option<&Existing>,
+    moved: bool,
 ) -> Result<Option<HubSignatureChange>, ValidationErrors> {
     let Some(raw) = raw else { return Ok(None) };
     let mut errors = ValidationErrors::new();
@@ -129,6 +135,10 @@ pub(super) fn hub(
     };
     let secret = match non_empty(&raw.secret) {
         Some(secret) => errors.check(HubSecret::parse(secret).map(SecretChange::Set)),
+        None if moved && existing.is_some_and(|e| e.hub_secret_set) => {
+            errors.push(field::HUB_SECRET, HUB_SECRET_AGAIN);
+            None
+        }
         None if existing.is_some_and(|e| e.hub_secret_set) => Some(SecretChange::Keep),
         None => {
             errors.push(field::HUB_SECRET, "Enter a hub secret.");

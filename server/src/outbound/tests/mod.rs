@@ -2,6 +2,7 @@
 //! Every wait is bounded by a timeout; nothing sleeps. No traffic leaves 127.0.0.1.
 
 mod peer;
+mod url_props;
 
 use std::future::Future;
 use std::time::Duration;

@@ -358,4 +358,6 @@ pub fn to_new_events(events: Vec<ParsedEvent>) -> Vec<NewEvent> {
 }
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;

@@ -6,7 +6,7 @@ use sqlx::{sqlite::SqliteRow, Row as _};
 use super::{db, in_use, push_page, unique, SqliteStore};
 use crate::store::{
     now_millis, AppRecord, AssetRef, AssetStore, EsmeBindRecord, EsmeBindWrite, ListQuery,
-    NumberRecord, NumberWrite, ServiceRecord, StoreError,
+    NumberRecord, NumberWrite, ServiceRecord, StoreError, SEALING_PLACEHOLDER,
 };
 
 fn service(r: &SqliteRow) -> ServiceRecord {
@@ -261,17 +261,34 @@ impl AssetStore for SqliteStore {
     }
 
     async fn insert_esme_bind(&self, new: &EsmeBindWrite) -> Result<EsmeBindRecord, StoreError> {
-        let row = sqlx::query(&format!(
+        // The password is sealed for the row's id, known once the row is in (same transaction).
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let id: i64 = sqlx::query(
             "INSERT INTO esme_binds (system_id, password_enc, description, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?4) RETURNING {ESME_COLS}"
-        ))
+             VALUES (?1, ?2, ?3, ?4, ?4) RETURNING id",
+        )
         .bind(&new.system_id)
-        .bind(new.password_enc.as_deref().unwrap_or_default())
+        .bind(SEALING_PLACEHOLDER)
         .bind(&new.description)
         .bind(now_millis())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(unique("esme_binds_system_id"))?;
+        .map_err(unique("esme_binds_system_id"))?
+        .get("id");
+        let row = sqlx::query(&format!(
+            "UPDATE esme_binds SET password_enc = ?2 WHERE id = ?1 RETURNING {ESME_COLS}"
+        ))
+        .bind(id)
+        .bind(
+            new.password_enc
+                .as_ref()
+                .map(|p| p.for_row(id))
+                .unwrap_or_default(),
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(esme_bind(&row))
     }
 
@@ -287,7 +304,7 @@ impl AssetStore for SqliteStore {
         ))
         .bind(id)
         .bind(&new.system_id)
-        .bind(new.password_enc.as_deref())
+        .bind(new.password_enc.as_ref().map(|p| p.for_row(id)))
         .bind(&new.description)
         .bind(now_millis())
         .fetch_optional(&self.pool)
@@ -351,7 +368,7 @@ impl AssetStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::sqlite::test_store as store;
+    use crate::store::{sqlite::test_store as store, SealedValue};
 
     #[tokio::test]
     async fn services_are_listed_newest_first_and_names_are_unique() {
@@ -415,7 +432,7 @@ mod tests {
         let b = s
             .insert_esme_bind(&EsmeBindWrite {
                 system_id: "esme1".into(),
-                password_enc: Some("v1:a".into()),
+                password_enc: Some(SealedValue::Kept("v2:a".into())),
                 description: "".into(),
             })
             .await
@@ -432,21 +449,21 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(kept.password_enc, "v1:a");
+        assert_eq!(kept.password_enc, "v2:a");
         assert_eq!(kept.description, "d");
         let replaced = s
             .update_esme_bind(
                 b.id,
                 &EsmeBindWrite {
                     system_id: "esme1".into(),
-                    password_enc: Some("v1:b".into()),
+                    password_enc: Some(SealedValue::Kept("v2:b".into())),
                     description: "d".into(),
                 },
             )
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(replaced.password_enc, "v1:b");
+        assert_eq!(replaced.password_enc, "v2:b");
     }
 
     #[tokio::test]

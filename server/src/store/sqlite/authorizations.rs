@@ -8,7 +8,7 @@ use sqlx::{sqlite::SqliteRow, Row as _};
 use super::{db, in_use, push_page, unique, SqliteStore};
 use crate::store::{
     now_millis, AuthorizationRecord, AuthorizationStore, AuthorizationWrite, ListQuery, Millis,
-    PendingFlow, StoreError, TokensWrite,
+    PendingFlow, StoreError, TokensWrite, SEALING_PLACEHOLDER,
 };
 
 const SELECT: &str = "SELECT id, name, auth_type, settings, secrets_enc, access_token_enc,
@@ -56,23 +56,35 @@ impl AuthorizationStore for SqliteStore {
         &self,
         new: &AuthorizationWrite,
     ) -> Result<AuthorizationRecord, StoreError> {
-        let row = sqlx::query(&format!(
+        // The secrets are sealed for the row's id, known once the row is in (same transaction).
+        let mut tx = self.pool.begin().await.map_err(db)?;
+        let id: i64 = sqlx::query(
             "INSERT INTO authorizations (name, auth_type, settings, secrets_enc, status,
                 status_reason, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)
-             RETURNING {}",
-            &SELECT["SELECT ".len()..SELECT.find("\n    FROM").unwrap()]
-        ))
+             RETURNING id",
+        )
         .bind(&new.name)
         .bind(&new.auth_type)
         .bind(&new.settings)
-        .bind(&new.secrets_enc)
+        .bind(new.secrets_enc.as_ref().map(|_| SEALING_PLACEHOLDER))
         .bind(&new.status)
         .bind(&new.status_reason)
         .bind(now_millis())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
-        .map_err(unique("authorizations_name"))?;
+        .map_err(unique("authorizations_name"))?
+        .get("id");
+        let row = sqlx::query(&format!(
+            "UPDATE authorizations SET secrets_enc = ?2 WHERE id = ?1 RETURNING {}",
+            &SELECT["SELECT ".len()..SELECT.find("\n    FROM").unwrap()]
+        ))
+        .bind(id)
+        .bind(new.secrets_enc.as_ref().map(|s| s.for_row(id)))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        tx.commit().await.map_err(db)?;
         Ok(record(&row))
     }
 
@@ -92,7 +104,7 @@ impl AuthorizationStore for SqliteStore {
         .bind(&new.name)
         .bind(&new.auth_type)
         .bind(&new.settings)
-        .bind(&new.secrets_enc)
+        .bind(new.secrets_enc.as_ref().map(|s| s.for_row(id)))
         .bind(&new.status)
         .bind(&new.status_reason)
         // Strictly increasing, so a live authorizer built from the old settings is always
@@ -172,13 +184,15 @@ impl AuthorizationStore for SqliteStore {
 
     async fn insert_pending_flow(&self, flow: &PendingFlow) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO oauth_pending_flows (state, authorization_id, pkce_verifier_enc, expires_at)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO oauth_pending_flows (state, authorization_id, pkce_verifier_enc, expires_at,
+                session_hash)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .bind(&flow.state)
         .bind(flow.authorization_id)
         .bind(&flow.pkce_verifier_enc)
         .bind(flow.expires_at)
+        .bind(&flow.session)
         .execute(&self.pool)
         .await
         .map_err(db)?;
@@ -188,6 +202,7 @@ impl AuthorizationStore for SqliteStore {
     async fn take_pending_flow(
         &self,
         state: &str,
+        session: &str,
         now: Millis,
     ) -> Result<Option<PendingFlow>, StoreError> {
         sqlx::query("DELETE FROM oauth_pending_flows WHERE expires_at <= ?1")
@@ -195,17 +210,20 @@ impl AuthorizationStore for SqliteStore {
             .execute(&self.pool)
             .await
             .map_err(db)?;
-        // DELETE … RETURNING: a state is used once, even by two callbacks racing.
+        // DELETE … RETURNING: a state is used once, even by two callbacks racing; and only by
+        // the session that started it, so another session cannot use it up either.
         let row = sqlx::query(
-            "DELETE FROM oauth_pending_flows WHERE state = ?1
-             RETURNING state, authorization_id, pkce_verifier_enc, expires_at",
+            "DELETE FROM oauth_pending_flows WHERE state = ?1 AND session_hash = ?2
+             RETURNING state, session_hash, authorization_id, pkce_verifier_enc, expires_at",
         )
         .bind(state)
+        .bind(session)
         .fetch_optional(&self.pool)
         .await
         .map_err(db)?;
         Ok(row.map(|r| PendingFlow {
             state: r.get("state"),
+            session: r.get("session_hash"),
             authorization_id: r.get("authorization_id"),
             pkce_verifier_enc: r.get("pkce_verifier_enc"),
             expires_at: r.get("expires_at"),
@@ -217,7 +235,8 @@ impl AuthorizationStore for SqliteStore {
 mod tests {
     use super::*;
     use crate::store::{
-        sqlite::test_store as store, AssetStore as _, EntityId, WebhookStore as _, WebhookWrite,
+        sqlite::test_store as store, AssetStore as _, EntityId, SealedValue, WebhookStore as _,
+        WebhookWrite,
     };
 
     fn write(name: &str) -> AuthorizationWrite {
@@ -225,7 +244,7 @@ mod tests {
             name: name.into(),
             auth_type: "OAuth 2.0".into(),
             settings: r#"{"client_id":"c"}"#.into(),
-            secrets_enc: Some("v1:sealed".into()),
+            secrets_enc: Some(SealedValue::Kept("v2:sealed".into())),
             status: "Authorization Pending".into(),
             status_reason: None,
             clear_tokens: false,
@@ -335,17 +354,29 @@ mod tests {
         let a = s.insert_authorization(&write("A")).await.unwrap();
         let flow = |state: &str, expires_at| PendingFlow {
             state: state.into(),
+            session: "session-a".into(),
             authorization_id: a.id,
-            pkce_verifier_enc: "v1:v".into(),
+            pkce_verifier_enc: "v2:v".into(),
             expires_at,
         };
         s.insert_pending_flow(&flow("live", 1_000)).await.unwrap();
         s.insert_pending_flow(&flow("old", 10)).await.unwrap();
-        assert_eq!(s.take_pending_flow("old", 500).await.unwrap(), None);
         assert_eq!(
-            s.take_pending_flow("live", 500).await.unwrap(),
+            s.take_pending_flow("old", "session-a", 500).await.unwrap(),
+            None
+        );
+        // Another session neither gets the flow nor uses it up.
+        assert_eq!(
+            s.take_pending_flow("live", "session-b", 500).await.unwrap(),
+            None
+        );
+        assert_eq!(
+            s.take_pending_flow("live", "session-a", 500).await.unwrap(),
             Some(flow("live", 1_000))
         );
-        assert_eq!(s.take_pending_flow("live", 500).await.unwrap(), None);
+        assert_eq!(
+            s.take_pending_flow("live", "session-a", 500).await.unwrap(),
+            None
+        );
     }
 }

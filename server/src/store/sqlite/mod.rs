@@ -11,6 +11,7 @@ mod claim;
 mod deliveries;
 mod delivery_log;
 mod monitor;
+mod sealed;
 mod stats;
 mod throttle;
 mod webhooks;

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use sqlx::{sqlite::SqliteRow, Row as _, Sqlite, Transaction};
 
-use super::{db, push_page, unique, SqliteStore};
+use super::{db, push_page, SqliteStore};
 use crate::store::{
     now_millis, EntityId, ListQuery, StoreError, WebhookRecord, WebhookStore, WebhookWrite,
+    SEALING_PLACEHOLDER,
 };
 
 /// The webhook columns plus its entity's display name.
@@ -85,10 +86,24 @@ async fn write_notifications(
 
 type Query<'q> = sqlx::query::Query<'q, Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
 
+/// Maps the failures of a webhook write: a name already used on the entity, or a reference
+/// (entity, authorization, ESME bind) whose row was deleted meanwhile (its foreign key).
+fn write_error(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StoreError::Conflict("webhooks_name_per_entity")
+        }
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+            StoreError::Conflict("webhooks_reference")
+        }
+        _ => StoreError::Database(e),
+    }
+}
+
 /// Binds a [`WebhookWrite`] as parameters ?1–?14 (name … enabled, the time of writing, then the
-/// delivery settings):
+/// delivery settings), with `hub_secret` as the sealed hub secret:
 /// the one column order the insert and the update share.
-fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
+fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite, hub_secret: Option<String>) -> Query<'q> {
     let (service_id, number_id, app_id) = entity_columns(new.entity);
     q.bind(&new.name)
         .bind(new.entity.kind())
@@ -97,7 +112,7 @@ fn bind_write<'q>(q: Query<'q>, new: &'q WebhookWrite) -> Query<'q> {
         .bind(app_id)
         .bind(&new.url)
         .bind(&new.hub_algorithm)
-        .bind(&new.hub_secret_enc)
+        .bind(hub_secret)
         .bind(new.authorization_id)
         .bind(new.esme_bind_id)
         .bind(new.enabled)
@@ -167,11 +182,24 @@ impl WebhookStore for SqliteStore {
                 max_in_flight, rate_per_second)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14) RETURNING id",
         );
-        let id: i64 = bind_write(insert, new)
+        // The hub secret is sealed for the row's id, known once the row is in.
+        let placeholder = new
+            .hub_secret_enc
+            .as_ref()
+            .map(|_| SEALING_PLACEHOLDER.to_owned());
+        let id: i64 = bind_write(insert, new, placeholder)
             .fetch_one(&mut *tx)
             .await
-            .map_err(unique("webhooks_name_per_entity"))?
+            .map_err(write_error)?
             .get("id");
+        if let Some(secret) = &new.hub_secret_enc {
+            sqlx::query("UPDATE webhooks SET hub_secret_enc = ?2 WHERE id = ?1")
+                .bind(id)
+                .bind(secret.for_row(id))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+        }
         write_notifications(&mut tx, id, &new.notifications).await?;
         tx.commit().await.map_err(db)?;
         self.get_webhook(id)
@@ -192,11 +220,12 @@ impl WebhookStore for SqliteStore {
                 rate_per_second = ?14
              WHERE id = ?15",
         );
-        let changed = bind_write(update, new)
+        let hub_secret = new.hub_secret_enc.as_ref().map(|s| s.for_row(id));
+        let changed = bind_write(update, new, hub_secret)
             .bind(id)
             .execute(&mut *tx)
             .await
-            .map_err(unique("webhooks_name_per_entity"))?;
+            .map_err(write_error)?;
         if changed.rows_affected() == 0 {
             return Ok(None);
         }
@@ -268,7 +297,34 @@ impl WebhookStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{sqlite::test_store as store, AssetRef, AssetStore as _};
+    use crate::secrets::{aad, Sealing, Secret, SecretBox, SecretKey};
+    use crate::store::{sqlite::test_store as store, AssetRef, AssetStore as _, SealedValue};
+    use std::sync::Arc;
+
+    #[tokio::test]
+    async fn a_new_hub_secret_is_sealed_for_the_id_the_insert_gives_the_row() {
+        let (s, _d) = store().await;
+        let svc = s.insert_service("Alerts").await.unwrap();
+        let secrets = Arc::new(SecretBox::new(&SecretKey::generate()));
+        let sealing = Sealing::new(secrets.clone(), aad::HUB_SECRET, Secret::new("hunter2"));
+        let mut new = write("Receipts", svc.id);
+        new.hub_secret_enc = Some(SealedValue::New(sealing));
+        let first = s.insert_webhook(&new).await.unwrap();
+        new.name = "Receipts 2".into();
+        let second = s.insert_webhook(&new).await.unwrap();
+        for w in [&first, &second] {
+            let sealed = w.hub_secret_enc.as_deref().unwrap();
+            assert_eq!(
+                secrets
+                    .open(sealed, aad::HUB_SECRET, w.id)
+                    .unwrap()
+                    .expose(),
+                "hunter2"
+            );
+        }
+        let sealed = first.hub_secret_enc.as_deref().unwrap();
+        assert!(secrets.open(sealed, aad::HUB_SECRET, second.id).is_err());
+    }
 
     fn write(name: &str, service: i64) -> WebhookWrite {
         WebhookWrite {
@@ -276,7 +332,7 @@ mod tests {
             entity: EntityId::Service(service),
             url: "https://example.com/hook".into(),
             hub_algorithm: Some("sha256".into()),
-            hub_secret_enc: Some("v1:sealed".into()),
+            hub_secret_enc: Some(SealedValue::Kept("v2:sealed".into())),
             authorization_id: None,
             esme_bind_id: None,
             max_in_flight: None,

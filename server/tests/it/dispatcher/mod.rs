@@ -26,9 +26,14 @@ pub struct Harness {
 
 impl Harness {
     pub async fn start(answers: Answers, flags: &[&str]) -> Harness {
+        Self::start_in(tempfile::tempdir().unwrap(), answers, flags).await
+    }
+
+    /// Like [`Harness::start`], in a folder prepared beforehand (its `secret.key` is the key
+    /// file; `flags` may name a database of its own).
+    pub async fn start_in(dir: tempfile::TempDir, answers: Answers, flags: &[&str]) -> Harness {
         let ca = TestCa::new();
         let receiver = Receiver::start(&ca, answers).await;
-        let dir = tempfile::tempdir().unwrap();
         let ca_file = ca.write_pem(dir.path()).display().to_string();
         let mut all = vec!["--extra-ca-file", &ca_file, "--allow-private-destinations"];
         if !flags.contains(&"--request-timeout") {

@@ -1,7 +1,7 @@
 //! Updating (PUT replaces the whole webhook; secrets absent are kept) and deleting webhooks.
 
 use serde_json::{json, Value};
-use webhooks_console::store::WebhookWrite;
+use webhooks_console::store::{SealedValue, WebhookWrite};
 
 use super::{heads, hook, refused_url, service, setup};
 
@@ -21,7 +21,7 @@ async fn a_stored_webhook_keeps_its_deprecated_channel_and_legacy_sha1_but_gets_
         entity: stored.entity,
         url: stored.url,
         hub_algorithm: Some("sha1".into()),
-        hub_secret_enc: stored.hub_secret_enc,
+        hub_secret_enc: stored.hub_secret_enc.map(SealedValue::Kept),
         authorization_id: None,
         esme_bind_id: None,
         max_in_flight: None,

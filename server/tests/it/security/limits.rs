@@ -22,7 +22,12 @@ async fn an_oversized_server_function_body_is_refused_with_413_and_changes_nothi
         .unwrap();
     assert_eq!(res.status(), 413);
     assert!(res.text().await.unwrap().contains("at most 256 KiB"));
-    assert!(app.store.list_services(&Default::default()).await.unwrap().is_empty());
+    assert!(app
+        .store
+        .list_services(&Default::default())
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]

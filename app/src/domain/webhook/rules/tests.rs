@@ -28,6 +28,7 @@ fn hub_secret_is_required_unless_a_stored_one_is_kept() {
     let with_secret = Existing {
         hub_algorithm: Some(HubAlgorithm::Sha256),
         hub_secret_set: true,
+        url: "https://example.com/old".into(),
         ..Existing::default()
     };
     let keep = ParseContext::update(Some(EntityFacts::service()), with_secret);
@@ -60,15 +61,60 @@ fn hub_secret_is_required_unless_a_stored_one_is_kept() {
 }
 
 #[test]
+fn a_stored_hub_secret_is_kept_only_while_the_url_keeps_its_host() {
+    // The input's URL is https://example.com/hook.
+    let table = [
+        ("https://example.com/old?x=1", true),
+        ("https://EXAMPLE.com/hook", true),
+        ("https://example.com:8443/hook", true),
+        ("https://evil.example/hook", false),
+        ("https://example.com.evil.example/hook", false),
+        ("https://[::1]/hook", false),
+        ("https://127.0.0.1/hook", false),
+        ("", false),
+        ("not a url", false),
+    ];
+    for (stored, kept) in table {
+        let existing = Existing {
+            hub_algorithm: Some(HubAlgorithm::Sha256),
+            hub_secret_set: true,
+            url: stored.into(),
+            ..Existing::default()
+        };
+        let ctx = ParseContext::update(Some(EntityFacts::service()), existing);
+        let mut w = input("service", vec![n("SMS", "Delivered")]);
+        w.hub_signature = hub(None, None);
+        let got = NewWebhook::parse(&w, &ctx);
+        match kept {
+            true => assert_eq!(
+                got.unwrap().hub.unwrap().secret,
+                SecretChange::Keep,
+                "{stored}"
+            ),
+            false => assert_eq!(
+                got.unwrap_err().for_field("hub_signature/secret"),
+                Some(super::HUB_SECRET_AGAIN),
+                "{stored}"
+            ),
+        }
+        // A new secret is always accepted.
+        w.hub_signature = hub(Some("new"), None);
+        assert!(NewWebhook::parse(&w, &ctx).is_ok(), "{stored}");
+    }
+}
+
+#[test]
 fn sha1_is_kept_by_legacy_webhooks_only() {
     let legacy = Existing {
         hub_algorithm: Some(HubAlgorithm::Sha1),
         hub_secret_set: true,
+        url: "https://example.com/hook".into(),
         ..Existing::default()
     };
     let modern = Existing {
         hub_algorithm: Some(HubAlgorithm::Sha256),
         hub_secret_set: true,
+        url: "https://example.com/hook".into(),
         ..Existing::default()
     };
     let refused = "SHA1 is no longer offered: choose SHA256 or SHA512.";

@@ -75,6 +75,8 @@ fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String)
             .into_iter()
             .filter(|f| v.secret_set(f.as_str()))
             .collect(),
+        access_token_url: v.settings.access_token_url.clone(),
+        refresh_token_url: v.settings.refresh_token_url.clone(),
     });
     let errors: Errors = RwSignal::new(Vec::new());
     let save = ServerAction::<SaveAuthorization>::new();

@@ -111,6 +111,7 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
             .as_ref()
             .and_then(|h| HubAlgorithm::parse(&h.algorithm)),
         hub_secret_set: w.hub_signature.as_ref().is_some_and(|h| h.secret_set),
+        url: w.url.clone(),
     });
     let legacy_sha1 = stored
         .as_ref()
