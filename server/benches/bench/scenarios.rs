@@ -72,7 +72,7 @@ async fn mark(ctx: &Ctx, api: &Api, path: &str, hook: &str) -> Mark {
 }
 
 /// Waits until the receiver has seen `accepted` new distinct events on `path` (or nothing new
-/// arrived for 5 s, or `limit` passed), then reads the server's failed and pending counts.
+/// arrived for [`STALL`], or `limit` passed), then reads the server's failed and pending counts.
 /// Returns the ledger, the server's CPU when the wait ended, and the last arrival (unix nanos).
 async fn settle(
     ctx: &Ctx,
@@ -94,7 +94,7 @@ async fn settle(
         }
         if s.distinct != last_seen.0 {
             last_seen = (s.distinct, Instant::now());
-        } else if last_seen.1.elapsed() > Duration::from_secs(5) {
+        } else if last_seen.1.elapsed() > STALL {
             break s;
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -119,6 +119,10 @@ async fn settle(
     };
     (ledger, cpu, stats.last_ns)
 }
+
+/// How long nothing may arrive before a run stops waiting: longer than the 10 s request timeout,
+/// so an endpoint stuck behind timed-out attempts is still measured, not given up on.
+const STALL: Duration = Duration::from_secs(15);
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
