@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# Dispatch throughput: drains N signed deliveries (default 20,000) from a temp SQLite file to a
-# keep-alive HTTPS receiver on loopback (a separate process) and prints deliveries/s and the
-# dispatcher's CPU time per delivery. Builds the release profile (minutes the first time).
-#   scripts/bench.sh [--events N]
+# The benchmark of the real binary: starts target/release/webhooks-console on a fresh SQLite
+# database beside an HTTPS keep-alive receiver in its own process, drives it through its HTTP
+# API, and prints a table of medians (also Markdown with --markdown FILE). See BENCHMARKS.md.
+#   scripts/bench.sh SCENARIO... [--runs N --events N --markdown FILE ...]
+#   scenarios: dispatch latency isolation footprint console all;  --help lists the options.
+# Builds the release binary first (scripts/build.sh; skip with BENCH_NO_BUILD=1). On a shared
+# machine run it under the build lock, so nothing builds while it measures:
+#   flock /tmp/webhooks-build.lock scripts/bench.sh dispatch
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-exec cargo bench -p webhooks-console --bench dispatch -- "$@"
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  scripts/build.sh >&2
+fi
+exec cargo bench -q -p webhooks-console --bench bench -- "$@"
