@@ -119,15 +119,33 @@ fn split_authority(authority: &str) -> Option<(&str, u16)> {
 
 /// A DNS name (internationalised names allowed) or an IPv4 address: labels of letters, digits,
 /// `-` and `_`, separated by single dots, with at most one trailing dot.
+///
+/// Why the last-label rule: the URL standard (which the client's `url` crate follows) reads a
+/// host whose last label is a number (`a.0`, `x.0x1f`) as an IPv4 address and fails when it is
+/// not one, so such a host is accepted only as a plain dotted quad; otherwise we would store a
+/// URL the dispatcher can never send to (found by the property test in `outbound/tests`).
 fn valid_name(host: &str) -> bool {
     let host = host.strip_suffix('.').unwrap_or(host);
-    !host.is_empty()
+    let labels_ok = !host.is_empty()
         && host.split('.').all(|label| {
             !label.is_empty()
                 && label
                     .chars()
                     .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-        })
+        });
+    labels_ok && (!ends_in_a_number(host) || host.parse::<std::net::Ipv4Addr>().is_ok())
+}
+
+/// The URL standard's "ends in a number": the last label is all ASCII digits, or `0x`/`0X`
+/// followed by hex digits only.
+fn ends_in_a_number(host: &str) -> bool {
+    let last = host.rsplit('.').next().unwrap_or("");
+    if !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()) {
+        return true;
+    }
+    last.strip_prefix("0x")
+        .or_else(|| last.strip_prefix("0X"))
+        .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -222,6 +240,26 @@ mod tests {
                 ("url", message),
                 "{raw:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_host_ending_in_a_number_is_accepted_only_as_a_dotted_quad() {
+        for bad in [
+            "https://a.0",
+            "https://example.123",
+            "https://x.0x1f",
+            "https://1.2.3",
+            "https://300.1.1.1",
+        ] {
+            assert!(HttpsUrl::parse(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "https://10.0.0.7/hook",
+            "https://a0.example",
+            "https://example.com0",
+        ] {
+            assert!(HttpsUrl::parse(good).is_ok(), "{good}");
         }
     }
 
