@@ -24,7 +24,7 @@ macro_rules! asset_routes {
             use crate::rest::{
                 error::{created, no_content, ok, ApiJson},
                 list::{page, ListParams},
-                openapi::ErrorBody,
+                schemas::ErrorBody,
                 Svc,
             };
 

@@ -12,7 +12,7 @@ use axum::{
 use super::{
     error::{created, no_content, ok, ApiJson},
     list::{page, ListParams},
-    openapi::ErrorBody,
+    schemas::ErrorBody,
     Svc,
 };
 

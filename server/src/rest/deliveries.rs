@@ -16,7 +16,7 @@ use axum::{
 use super::{
     error::{accepted, ok, ApiError},
     list::{page, ApiQuery},
-    openapi::ErrorBody,
+    schemas::ErrorBody,
     Svc,
 };
 

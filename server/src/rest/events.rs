@@ -12,7 +12,7 @@ use axum::{
 
 use super::{
     error::{accepted, ApiError},
-    openapi::{ErrorBody, EventsBody},
+    schemas::{ErrorBody, EventsBody},
     Svc,
 };
 

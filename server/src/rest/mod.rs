@@ -11,6 +11,7 @@ pub mod export;
 pub mod integrations;
 pub(crate) mod list;
 pub mod openapi;
+pub mod schemas;
 
 use app::services::Services;
 use axum::{middleware, routing::get, Router};
