@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::fairness::{self, Budget, RateBuckets};
+use super::fairness::{self, Budget, Pace, RateBuckets};
 use crate::store::{Candidate, ClaimedBatch, DueScan, Lease, Millis, Store, StoreError};
 
 #[derive(Debug, Default)]
@@ -21,6 +21,30 @@ struct State {
     buckets: RateBuckets,
     /// Live lease token → deliveries of it still in flight.
     leases: HashMap<i64, usize>,
+    /// (webhook, lease token) → its deliveries of that claim still in flight, and when claimed.
+    batches: HashMap<(i64, i64), (usize, Millis)>,
+    /// How long each webhook's last attempt took (ms).
+    last_ms: HashMap<i64, i64>,
+}
+
+impl State {
+    /// What the dispatcher knows of how quickly `webhook`'s requests end (see [`Pace`]).
+    fn pace(&self, webhook: i64, now: Millis) -> Option<Pace> {
+        let long_running = self
+            .batches
+            .iter()
+            .any(|((w, _), (_, at))| *w == webhook && now - at > fairness::QUICK_MS);
+        if long_running {
+            return Some(Pace::Slow);
+        }
+        self.last_ms.get(&webhook).map(|ms| {
+            if *ms <= fairness::QUICK_MS {
+                Pace::Quick
+            } else {
+                Pace::Slow
+            }
+        })
+    }
 }
 
 /// The claim side of the dispatcher (one per dispatcher).
@@ -68,14 +92,28 @@ impl Claimer {
         skip
     }
 
+    /// The webhooks with deliveries in flight here.
+    fn busy(&self) -> Vec<i64> {
+        let st = self.state();
+        st.in_flight
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(w, _)| *w)
+            .collect()
+    }
+
     /// Chooses among `candidates` with `free` slots left, spending the rate tokens it uses.
     fn choose(&self, candidates: &[Candidate], free: usize, now: Millis) -> Vec<i64> {
         let mut st = self.state();
         let mut budget = Budget {
             local_in_flight: st.in_flight.clone(),
             rate_tokens: HashMap::new(),
+            pace: HashMap::new(),
         };
         for c in candidates {
+            if let Some(pace) = st.pace(c.webhook_id, now) {
+                budget.pace.insert(c.webhook_id, pace);
+            }
             if let Some(rate) = c.rate_per_second {
                 st.rates.insert(c.webhook_id, rate);
                 let tokens = st.buckets.available(c.webhook_id, rate, now);
@@ -108,8 +146,9 @@ impl Claimer {
     ) -> Result<(ClaimedBatch, usize), StoreError> {
         let scan = DueScan {
             now,
-            // Enough candidates that a webhook beyond its share does not crowd the others out.
-            scan: (free * 4).clamp(64, 4096),
+            slots: self.slots,
+            free,
+            busy: self.busy(),
             skip: self.skip(now),
         };
         let mut chooser = |c: &[Candidate]| self.choose(c, free, now);
@@ -118,15 +157,29 @@ impl Claimer {
             let mut st = self.state();
             for d in &batch.deliveries {
                 *st.in_flight.entry(d.webhook_id).or_default() += 1;
+                st.batches
+                    .entry((d.webhook_id, lease.token))
+                    .or_insert((0, now))
+                    .0 += 1;
             }
             *st.leases.entry(lease.token).or_default() += batch.deliveries.len();
         }
         Ok((batch, seen))
     }
 
-    /// One claimed delivery is done (recorded or dropped).
-    pub(super) fn finished(&self, webhook_id: i64, lease_token: i64) {
+    /// One claimed delivery is done (recorded or dropped), its request having taken
+    /// `request_ms` if one was made.
+    pub(super) fn finished(&self, webhook_id: i64, lease_token: i64, request_ms: Option<i64>) {
         let mut st = self.state();
+        if let Some(ms) = request_ms {
+            st.last_ms.insert(webhook_id, ms);
+        }
+        if let Some(b) = st.batches.get_mut(&(webhook_id, lease_token)) {
+            b.0 = b.0.saturating_sub(1);
+            if b.0 == 0 {
+                st.batches.remove(&(webhook_id, lease_token));
+            }
+        }
         if let Some(n) = st.in_flight.get_mut(&webhook_id) {
             *n = n.saturating_sub(1);
             if *n == 0 {

@@ -10,8 +10,17 @@
 //! may take, the oldest win. So a webhook whose requests hang holds at most its share, and the
 //! others' deliveries keep their order.
 //!
+//! The reserve: a slot held by a hanging request cannot be taken back, so when slow webhooks
+//! fill every slot, a healthy one waits for the first of them to end (up to the request
+//! timeout) even with its share unused. So while two or more webhooks have work, the last
+//! [`reserve`] free slots go only to webhooks whose requests end quickly ([`Pace::Quick`]), and
+//! to a webhook not yet known either way for its first few ([`newcomer`]): a partner's outage
+//! then never takes the slots a healthy partner needs next. A lone webhook may still use every
+//! slot (no loss of single-endpoint throughput).
+//!
 //! Guarantees: [`select`] never returns more than `free` deliveries, never more for a webhook than
-//! its allowance, and takes the candidates of each webhook in their order.
+//! its allowance, takes the candidates of each webhook in their order, and with two or more
+//! webhooks with work leaves the reserve to quick webhooks and newcomers.
 
 use std::collections::HashMap;
 
@@ -24,11 +33,38 @@ pub struct Budget {
     pub local_in_flight: HashMap<i64, usize>,
     /// Rate tokens available now, per rate-limited webhook (whole deliveries).
     pub rate_tokens: HashMap<i64, usize>,
+    /// How quickly each webhook's requests end, where known.
+    pub pace: HashMap<i64, Pace>,
 }
+
+/// How quickly a webhook's requests end, as the dispatcher last saw them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// Its last attempt ended within [`QUICK_MS`] and none of its requests has run longer.
+    Quick,
+    /// Otherwise: a request of it has run longer than [`QUICK_MS`], or its last attempt did.
+    Slow,
+}
+
+/// Why 1 s: far beyond a healthy endpoint's answer on any network, far below the 10 s timeout
+/// a hanging one holds a slot for.
+pub const QUICK_MS: i64 = 1_000;
 
 /// ⌈slots / k⌉, at least 1.
 pub fn share(slots: usize, webhooks: usize) -> usize {
     slots.div_ceil(webhooks.max(1)).max(1)
+}
+
+/// The slots kept for quick webhooks and newcomers while several have work: an eighth (none
+/// below 8 slots, where every slot is someone's share).
+pub fn reserve(slots: usize) -> usize {
+    slots / 8
+}
+
+/// How many in flight a webhook of unknown pace may hold and still take a reserved slot: enough
+/// to show its pace, too few to fill the reserve.
+pub fn newcomer(slots: usize) -> usize {
+    reserve(slots).div_ceil(4)
 }
 
 /// The ids to lease, oldest due first, at most `free` of them.
@@ -43,7 +79,13 @@ pub fn select(candidates: &[Candidate], budget: &Budget, slots: usize, free: usi
     with_work.sort_unstable();
     with_work.dedup();
     let fair = share(slots, with_work.len());
+    let open = if with_work.len() >= 2 {
+        free.saturating_sub(reserve(slots))
+    } else {
+        free
+    };
     let mut left: HashMap<i64, usize> = HashMap::new();
+    let mut taken: HashMap<i64, usize> = HashMap::new();
     let mut chosen = Vec::with_capacity(free.min(candidates.len()));
     for c in candidates {
         if chosen.len() >= free {
@@ -52,10 +94,29 @@ pub fn select(candidates: &[Candidate], budget: &Budget, slots: usize, free: usi
         let room = left
             .entry(c.webhook_id)
             .or_insert_with(|| allowance(c, budget, fair));
-        if *room > 0 {
-            *room -= 1;
-            chosen.push(c.id);
+        if *room == 0 {
+            continue;
         }
+        let took = taken.entry(c.webhook_id).or_default();
+        if chosen.len() >= open {
+            let holds = budget
+                .local_in_flight
+                .get(&c.webhook_id)
+                .copied()
+                .unwrap_or(0)
+                + *took;
+            let may = match budget.pace.get(&c.webhook_id) {
+                Some(Pace::Quick) => true,
+                Some(Pace::Slow) => false,
+                None => holds < newcomer(slots),
+            };
+            if !may {
+                continue;
+            }
+        }
+        *room -= 1;
+        *took += 1;
+        chosen.push(c.id);
     }
     chosen
 }

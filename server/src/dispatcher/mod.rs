@@ -178,7 +178,10 @@ impl Dispatcher {
             total += self.inner.store.record(&results).await?;
             metrics::count(&results);
             for r in &results {
-                self.inner.claimer.finished(r.webhook_id, r.lease_token);
+                let request_ms = r.attempt.as_ref().map(|a| a.duration_ms);
+                self.inner
+                    .claimer
+                    .finished(r.webhook_id, r.lease_token, request_ms);
             }
         }
     }

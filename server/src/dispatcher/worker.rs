@@ -27,6 +27,9 @@ const RECORD_ENOUGH: usize = 64;
 /// lease lasts far longer.
 const RECORD_GATHER: Duration = Duration::from_millis(2);
 
+/// How long a claim waits for a quarter of the slots before it takes what is free.
+const GATHER: std::time::Duration = std::time::Duration::from_millis(5);
+
 pub(super) async fn run(inner: Arc<Inner>) {
     let dispatcher = Dispatcher {
         inner: inner.clone(),
@@ -36,15 +39,22 @@ pub(super) async fn run(inner: Arc<Inner>) {
     let recorder = tokio::spawn(record_loop(inner.clone(), results));
     let keeper = tokio::spawn(keep_leases(inner.clone()));
     let mut stop = inner.stop.subscribe();
-    // Why wait for a quarter of the slots: claiming one delivery per freed slot would turn the
-    // queue into one transaction per delivery.
+    // Why gather a quarter of the slots: claiming one delivery per freed slot would turn the
+    // queue into one transaction per delivery. Why only for a moment: while slow requests hold
+    // the rest, the few free slots are what a quick webhook needs (fairness's reserve), and
+    // they must not wait for a quarter to free — a hanging request holds its slot for the
+    // whole timeout.
     let low_water = (inner.config.concurrency / 4).max(1) as u32;
     while !*stop.borrow() {
-        let free = {
-            let Ok(_some) = slots.acquire_many(low_water).await else {
-                break;
-            };
-            slots.available_permits() + low_water as usize
+        let free = match tokio::time::timeout(GATHER, slots.acquire_many(low_water)).await {
+            Ok(Ok(_gathered)) => slots.available_permits() + low_water as usize,
+            Ok(Err(_closed)) => break,
+            Err(_waited) => {
+                let Ok(_one) = slots.acquire().await else {
+                    break;
+                };
+                slots.available_permits() + 1
+            }
         };
         let now = now_millis();
         let lease = dispatcher.lease_from(now);
@@ -111,8 +121,9 @@ pub(super) async fn run(inner: Arc<Inner>) {
                     now_millis(),
                 )
                 .await;
+                let request_ms = result.attempt.as_ref().map(|a| a.duration_ms);
                 let _ = done.send(result);
-                inner.claimer.finished(webhook_id, token);
+                inner.claimer.finished(webhook_id, token, request_ms);
                 drop(slot);
                 inner.freed.notify_one();
             });

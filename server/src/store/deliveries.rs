@@ -141,13 +141,36 @@ pub struct Candidate {
     pub leased_anywhere: u32,
 }
 
-/// What a fair claim reads: up to `scan` deliveries due at `now`, oldest due first, passing over
-/// the webhooks in `skip` (those known to hold their share already).
+/// What a fair claim reads: for each webhook with deliveries due at `now`, except those in
+/// `skip` (known to hold their share already), its oldest [`DueScan::per_webhook`] due
+/// deliveries; all of them ordered oldest due first.
+///
+/// Why per webhook and not the oldest N overall: behind another webhook's backlog of thousands,
+/// a webhook's due deliveries would never be among the oldest N, so the fair choice would never
+/// see them (a fast partner starved behind a failing one's outage).
 #[derive(Debug, Clone, Default)]
 pub struct DueScan {
     pub now: Millis,
-    pub scan: usize,
+    /// The dispatcher's send slots (`--max-in-flight`) and how many are free now.
+    pub slots: usize,
+    pub free: usize,
+    /// The webhooks with deliveries in flight in this dispatcher.
+    pub busy: Vec<i64>,
     pub skip: Vec<i64>,
+}
+
+impl DueScan {
+    /// How many of each webhook's oldest due deliveries to read, when the webhooks `due` have
+    /// due work: no webhook is given more than the free slots, nor more than its share
+    /// ⌈slots / k⌉ among the k webhooks with work (those due and those busy here — the rule of
+    /// `dispatcher::fairness`), so reading more would read rows never chosen.
+    pub fn per_webhook(&self, due: &[i64]) -> usize {
+        let mut with_work: Vec<i64> = due.iter().chain(&self.busy).copied().collect();
+        with_work.sort_unstable();
+        with_work.dedup();
+        let share = self.slots.div_ceil(with_work.len().max(1)).max(1);
+        share.min(self.free).max(1)
+    }
 }
 
 /// Chooses which candidates a claim leases (the dispatcher's fairness rule).

@@ -15,6 +15,14 @@ fn run(webhook: i64, start: i64, n: i64) -> Vec<Candidate> {
     (start..start + n).map(|id| cand(id, webhook)).collect()
 }
 
+/// A budget where `webhooks` are known to answer quickly (and nothing is in flight).
+fn quick(webhooks: impl IntoIterator<Item = i64>) -> Budget {
+    Budget {
+        pace: webhooks.into_iter().map(|w| (w, Pace::Quick)).collect(),
+        ..Budget::default()
+    }
+}
+
 fn count(chosen: &[i64], candidates: &[Candidate], webhook: i64) -> usize {
     chosen
         .iter()
@@ -48,7 +56,7 @@ fn two_webhooks_share_the_slots_even_when_one_backlog_comes_first() {
     // A slow partner's backlog is due before the other's single delivery.
     let mut c = run(1, 1, 600);
     c.extend(run(2, 1000, 50));
-    let chosen = select(&c, &Budget::default(), 128, 128);
+    let chosen = select(&c, &quick([1, 2]), 128, 128);
     assert_eq!(count(&chosen, &c, 1), 64);
     assert_eq!(count(&chosen, &c, 2), 50);
 }
@@ -67,7 +75,7 @@ fn a_webhook_holding_its_share_in_flight_takes_nothing_while_another_waits() {
     // Even the in-flight webhooks without due work count in k.
     let budget = Budget {
         local_in_flight: HashMap::from([(1, 10), (3, 40), (4, 40)]),
-        ..Budget::default()
+        ..quick([1])
     };
     let chosen = select(&run(1, 1, 100), &budget, 128, 38);
     assert_eq!(chosen.len(), 33, "share ⌈128/3⌉ = 43, less the 10 it holds");
@@ -79,7 +87,7 @@ fn ten_webhooks_each_get_at_most_their_share() {
     for w in 1..=10 {
         c.extend(run(w, w * 1000, 100));
     }
-    let chosen = select(&c, &Budget::default(), 128, 128);
+    let chosen = select(&c, &quick(1..=10), 128, 128);
     for w in 1..=10 {
         assert!(count(&chosen, &c, w) <= 13, "webhook {w}");
     }
@@ -88,6 +96,81 @@ fn ten_webhooks_each_get_at_most_their_share() {
         128,
         "ten shares of 13 more than fill the 128 slots"
     );
+}
+
+#[test]
+fn the_reserve_is_an_eighth_and_a_newcomer_may_take_a_quarter_of_it() {
+    assert_eq!(reserve(128), 16);
+    assert_eq!(newcomer(128), 4);
+    assert_eq!(reserve(7), 0, "below 8 slots every slot is someone's share");
+    assert_eq!(newcomer(7), 0);
+}
+
+#[test]
+fn slow_webhooks_leave_the_reserve_free_while_another_has_work() {
+    // A 3 s partner and a hanging one, both with big backlogs; no one else due yet.
+    let mut c = run(1, 1, 5_000);
+    c.extend(run(2, 10_000, 5_000));
+    let budget = Budget {
+        pace: HashMap::from([(1, Pace::Slow), (2, Pace::Slow)]),
+        ..Budget::default()
+    };
+    let chosen = select(&c, &budget, 128, 128);
+    assert_eq!(chosen.len(), 112, "the last 16 slots stay free");
+    assert_eq!(count(&chosen, &c, 1), 64);
+    assert_eq!(count(&chosen, &c, 2), 48);
+}
+
+#[test]
+fn a_quick_webhook_takes_the_reserve_beside_slow_ones_holding_the_rest() {
+    let budget = Budget {
+        local_in_flight: HashMap::from([(1, 64), (2, 48)]),
+        pace: HashMap::from([(1, Pace::Slow), (2, Pace::Slow), (3, Pace::Quick)]),
+        ..Budget::default()
+    };
+    let mut c = run(1, 1, 100);
+    c.extend(run(2, 1_000, 100));
+    c.extend(run(3, 2_000, 100));
+    let chosen = select(&c, &budget, 128, 16);
+    assert_eq!(
+        count(&chosen, &c, 3),
+        16,
+        "every free slot, the slow ones none"
+    );
+}
+
+#[test]
+fn webhooks_of_unknown_pace_take_only_a_newcomers_part_of_the_reserve() {
+    // The first claim of an outage: nobody knows yet that both partners hang.
+    let mut c = run(1, 1, 5_000);
+    c.extend(run(2, 10_000, 5_000));
+    let chosen = select(&c, &Budget::default(), 128, 128);
+    assert_eq!(count(&chosen, &c, 1), 64);
+    assert_eq!(
+        count(&chosen, &c, 2),
+        48,
+        "holding 48, it is no newcomer to the reserve"
+    );
+    // A partner never seen before arrives: its first 4 may go before its pace is known.
+    let budget = Budget {
+        local_in_flight: HashMap::from([(1, 64), (2, 48)]),
+        ..Budget::default()
+    };
+    let mut c = run(1, 1, 100);
+    c.extend(run(2, 1_000, 100));
+    c.extend(run(3, 2_000, 100));
+    let chosen = select(&c, &budget, 128, 16);
+    assert_eq!(count(&chosen, &c, 3), 4);
+    assert_eq!(chosen.len(), 4);
+}
+
+#[test]
+fn a_lone_slow_webhook_still_uses_every_slot() {
+    let budget = Budget {
+        pace: HashMap::from([(1, Pace::Slow)]),
+        ..Budget::default()
+    };
+    assert_eq!(select(&run(1, 1, 500), &budget, 128, 128).len(), 128);
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //! Why next_attempt_at = lease_until: a leased delivery is due again exactly when its lease
 //! expires, so a crashed worker's deliveries are taken back by the ordinary claim. Why INDEXED
 //! BY: without statistics SQLite would pick another index and sort every pending row; the
-//! partial due index hands out the due rows in order, with the webhook beside each, so the pass
-//! over a webhook that holds its share reads no table row.
+//! partial per-webhook pending index finds the webhooks with due work by a skip-scan and hands
+//! out each one's due rows in order, reading no table row (see `DueScan` for why per webhook).
 
 use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool};
 
@@ -33,47 +33,16 @@ pub(super) async fn due(
     choose: &mut Chooser<'_>,
 ) -> Result<(ClaimedBatch, usize), StoreError> {
     let mut tx = pool.begin_with(BEGIN_WRITE).await.map_err(db)?;
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT d.id, d.webhook_id, w.max_in_flight, w.rate_per_second,
-                CASE WHEN w.max_in_flight IS NULL THEN 0 ELSE
-                  (SELECT COUNT(*) FROM deliveries l INDEXED BY deliveries_leased
-                   WHERE l.webhook_id = d.webhook_id AND l.lease_token IS NOT NULL
-                     AND l.lease_until > ",
-    );
-    qb.push_bind(scan.now)
-        .push(
-            ") END
-         FROM deliveries d INDEXED BY deliveries_due
-         LEFT JOIN webhooks w ON w.id = d.webhook_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= ",
-        )
-        .push_bind(scan.now);
-    if !scan.skip.is_empty() {
-        qb.push(" AND d.webhook_id NOT IN (");
-        let mut list = qb.separated(", ");
-        for w in &scan.skip {
-            list.push_bind(*w);
-        }
-        qb.push(")");
+    let due = webhooks_with_due_work(&mut tx, scan.now).await?;
+    let per_webhook = scan.per_webhook(&due);
+    let wanted: Vec<i64> = due.into_iter().filter(|w| !scan.skip.contains(w)).collect();
+    let mut candidates = Vec::new();
+    // Why chunks of 400: SQLite allows at most 500 terms in a compound SELECT.
+    for chunk in wanted.chunks(400) {
+        candidates.extend(oldest_due_of(&mut tx, chunk, scan.now, per_webhook).await?);
     }
-    qb.push(" ORDER BY d.next_attempt_at LIMIT ")
-        .push_bind(scan.scan as i64);
-    let candidates: Vec<Candidate> = qb
-        .build()
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|r| Candidate {
-            id: r.get(0),
-            webhook_id: r.get(1),
-            max_in_flight: r
-                .get::<Option<i64>, _>(2)
-                .map(|n| n.clamp(1, u32::MAX as i64) as u32),
-            rate_per_second: r.get(3),
-            leased_anywhere: r.get::<i64, _>(4).max(0) as u32,
-        })
-        .collect();
+    candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
+    let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
     let seen = candidates.len();
     let chosen = choose(&candidates);
     if chosen.is_empty() {
@@ -97,6 +66,89 @@ pub(super) async fn due(
     let batch = read_claimed(&mut tx, lease).await?;
     tx.commit().await.map_err(db)?;
     Ok((batch, seen))
+}
+
+/// The webhooks with deliveries due at `now`, by a skip-scan of the per-webhook pending index:
+/// one index seek per webhook with pending deliveries, whatever their backlogs.
+async fn webhooks_with_due_work(
+    tx: &mut Transaction<'_, Sqlite>,
+    now: Millis,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE hooks(id) AS (
+           SELECT (SELECT webhook_id FROM deliveries INDEXED BY deliveries_pending_webhook
+                   WHERE status = 'pending' ORDER BY webhook_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT webhook_id FROM deliveries INDEXED BY deliveries_pending_webhook
+                   WHERE status = 'pending' AND webhook_id > hooks.id
+                   ORDER BY webhook_id LIMIT 1)
+           FROM hooks WHERE hooks.id IS NOT NULL
+         )
+         SELECT h.id FROM hooks h
+         WHERE h.id IS NOT NULL AND EXISTS (
+           SELECT 1 FROM deliveries x INDEXED BY deliveries_pending_webhook
+           WHERE x.status = 'pending' AND x.webhook_id = h.id AND x.next_attempt_at <= ?1)",
+    )
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The oldest `limit` due deliveries of each of `webhooks`, with the webhooks' own limits, as
+/// (due at, candidate).
+async fn oldest_due_of(
+    tx: &mut Transaction<'_, Sqlite>,
+    webhooks: &[i64],
+    now: Millis,
+    limit: usize,
+) -> Result<Vec<(Millis, Candidate)>, StoreError> {
+    if webhooks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "SELECT c.id, c.webhook_id, w.max_in_flight, w.rate_per_second,
+                CASE WHEN w.max_in_flight IS NULL THEN 0 ELSE
+                  (SELECT COUNT(*) FROM deliveries l INDEXED BY deliveries_leased
+                   WHERE l.webhook_id = c.webhook_id AND l.lease_token IS NOT NULL
+                     AND l.lease_until > ",
+    );
+    qb.push_bind(now).push(") END, c.next_attempt_at FROM (");
+    for (i, w) in webhooks.iter().enumerate() {
+        if i > 0 {
+            qb.push(" UNION ALL ");
+        }
+        // Each arm wrapped in a sub-select: a compound SELECT takes no ORDER BY/LIMIT per arm.
+        qb.push(
+            "SELECT * FROM (SELECT id, webhook_id, next_attempt_at
+             FROM deliveries INDEXED BY deliveries_pending_webhook
+             WHERE status = 'pending' AND webhook_id = ",
+        )
+        .push_bind(*w)
+        .push(" AND next_attempt_at <= ")
+        .push_bind(now)
+        .push(" ORDER BY next_attempt_at LIMIT ")
+        .push_bind(limit as i64)
+        .push(")");
+    }
+    qb.push(") c LEFT JOIN webhooks w ON w.id = c.webhook_id");
+    let rows = qb.build().fetch_all(&mut **tx).await.map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let candidate = Candidate {
+                id: r.get(0),
+                webhook_id: r.get(1),
+                max_in_flight: r
+                    .get::<Option<i64>, _>(2)
+                    .map(|n| n.clamp(1, u32::MAX as i64) as u32),
+                rate_per_second: r.get(3),
+                leased_anywhere: r.get::<i64, _>(4).max(0) as u32,
+            };
+            (r.get::<Millis, _>(5), candidate)
+        })
+        .collect())
 }
 
 /// A resend's delivery (unless a live lease holds it), or the deliveries created leased.

@@ -184,6 +184,7 @@ impl DeliveryStore for SqliteStore {
         events: &[NewEvent],
         options: IngestOptions,
     ) -> Result<IngestOutcome, StoreError> {
+        let _writing = self.queue_writes.lock().await;
         let now = now_millis();
         let mut tx = self.pool.begin().await.map_err(db)?;
         let inserted = insert_events(&mut tx, events, now).await?;
@@ -218,14 +219,17 @@ impl DeliveryStore for SqliteStore {
         lease: Lease,
         choose: &mut Chooser<'_>,
     ) -> Result<(ClaimedBatch, usize), StoreError> {
+        let _writing = self.queue_writes.lock().await;
         super::claim::due(&self.pool, scan, lease, choose).await
     }
 
     async fn claim(&self, what: ClaimWhat, lease: Lease) -> Result<ResendClaim, StoreError> {
+        let _writing = self.queue_writes.lock().await;
         super::claim::one(&self.pool, what, lease).await
     }
 
     async fn renew_leases(&self, tokens: &[i64], until: i64) -> Result<u64, StoreError> {
+        let _writing = self.queue_writes.lock().await;
         super::claim::renew(&self.pool, tokens, until).await
     }
 
@@ -233,6 +237,7 @@ impl DeliveryStore for SqliteStore {
         if results.is_empty() {
             return Ok(0);
         }
+        let _writing = self.queue_writes.lock().await;
         let now = now_millis();
         let mut tx = self.pool.begin().await.map_err(db)?;
         let mut count = 0;

@@ -34,6 +34,13 @@ static MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    /// Taken by the delivery queue's writing transactions (ingest, claims, records, lease
+    /// renewals) for their whole length. Why: SQLite has one write lock, and a connection that
+    /// finds it taken waits in the busy handler, which *sleeps* (1, 2, 5, 10, … 100 ms) instead
+    /// of being woken when the lock frees — the tail of the delivery latency. Queued here, the
+    /// next writer starts the moment the previous one commits, in arrival order. Other writes
+    /// (the console's saves) are rare and still rely on the busy timeout.
+    pub(super) queue_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl SqliteStore {
@@ -62,7 +69,10 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(OpenError::Connect)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            queue_writes: Default::default(),
+        })
     }
 
     /// For tests: a store on an explicit URL (e.g. a temp file).
@@ -202,7 +212,9 @@ pub(crate) async fn claim_all_due(
     use crate::store::DeliveryStore as _;
     let scan = crate::store::DueScan {
         now,
-        scan: limit,
+        slots: limit,
+        free: limit,
+        busy: Vec::new(),
         skip: Vec::new(),
     };
     let mut all = |c: &[crate::store::Candidate]| c.iter().map(|c| c.id).collect();

@@ -127,3 +127,94 @@ async fn a_hanging_webhook_holds_only_its_share_while_a_fast_one_is_served() {
         posts[last_fast].at - first
     );
 }
+
+#[tokio::test]
+async fn a_fast_webhook_queued_behind_another_ones_backlog_of_thousands_is_served_at_once() {
+    // A partner's outage left 1,500 deliveries queued before the fast partner's 8: a claim that
+    // read the oldest due rows overall would see only the backlog, and the fast webhook would
+    // wait for it to drain (1,500 / 8 slots × 1 s ≈ 3 minutes).
+    let slow = Duration::from_secs(1);
+    let answers = Answers::default()
+        .posts_after("/slow", &[200], "", slow)
+        .posts("/fast", &[200], "");
+    let h = Harness::start(answers, &["--max-in-flight", "8"]).await;
+    let (ss, sf) = (h.service("Slow").await, h.service("Fast").await);
+    h.webhook("Slow", &ss, "/slow", json!({})).await;
+    let fast = h.webhook("Fast", &sf, "/fast", json!({})).await;
+    ingest_n(&h, &ss, 1_500).await;
+    ingest_n(&h, &sf, 8).await;
+
+    let started = Instant::now();
+    h.api.app.dispatcher.spawn();
+    while count(&h, &fast, "delivered").await < 8 {
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the fast webhook's deliveries waited behind the backlog"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    h.api.app.dispatcher.shutdown();
+
+    let posts = h.posts();
+    let first = posts.first().expect("POSTs").at;
+    let last_fast = posts
+        .iter()
+        .rev()
+        .find(|p| p.path == "/fast")
+        .expect("fast POSTs");
+    assert!(
+        last_fast.at - first < 2 * slow,
+        "the fast webhook waited {:?} for the slow one's answers",
+        last_fast.at - first
+    );
+    let slow_sent = posts.iter().filter(|p| p.path == "/slow").count();
+    assert!(
+        slow_sent <= 8,
+        "the slow webhook kept to its share meanwhile: {slow_sent} sent"
+    );
+}
+
+#[tokio::test]
+async fn slow_webhooks_leave_a_reserve_of_slots_for_a_quick_one() {
+    // Two partners whose requests take 1.5 s fill their shares of 16 slots; the last 2 stay
+    // free, so a quick partner's delivery queued later goes at once instead of waiting for a
+    // slow answer to free a slot.
+    let slow = Duration::from_millis(1_500);
+    let answers = Answers::default()
+        .posts_after("/a", &[200], "", slow)
+        .posts_after("/b", &[200], "", slow)
+        .posts("/fast", &[200], "");
+    let h = Harness::start(answers, &["--max-in-flight", "16"]).await;
+    let (sa, sb, sf) = (
+        h.service("A").await,
+        h.service("B").await,
+        h.service("Fast").await,
+    );
+    h.webhook("A", &sa, "/a", json!({})).await;
+    h.webhook("B", &sb, "/b", json!({})).await;
+    let fast = h.webhook("Fast", &sf, "/fast", json!({})).await;
+    ingest_n(&h, &sa, 100).await;
+    ingest_n(&h, &sb, 100).await;
+
+    h.api.app.dispatcher.spawn();
+    // Both slow partners are now answering their first claims (8 + 6 of the 16 slots).
+    while h.receiver.peak("/a") + h.receiver.peak("/b") < 14 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let queued = Instant::now();
+    ingest_n(&h, &sf, 2).await;
+    while count(&h, &fast, "delivered").await < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waited = queued.elapsed();
+    h.api.app.dispatcher.shutdown();
+    assert!(
+        h.receiver.peak("/a") + h.receiver.peak("/b") <= 14,
+        "the slow partners took the reserved slots"
+    );
+    assert!(
+        waited < slow / 2,
+        "the quick partner waited {waited:?}, as if for a slow answer"
+    );
+}
