@@ -42,9 +42,12 @@ async function webhookOn(browser: Browser, name: string, title: string): Promise
 
 /** Sends a test event from the webhook's page and returns the delivery's id. */
 async function sendTestEvent(form: Page): Promise<string> {
-  await form.getByRole("button", { name: "Send test event", exact: true }).click();
   const status = form.locator(".test-event-result");
+  // The previous event's outcome may still show: wait for this one's, not that one's.
+  const previous = (await status.count()) > 0 ? ((await status.textContent()) ?? "") : "";
+  await form.getByRole("button", { name: "Send test event", exact: true }).click();
   await expect(status).toContainText("Delivery ");
+  if (previous) await expect(status).not.toHaveText(previous);
   const text = (await status.textContent()) ?? "";
   const id = /Delivery (\d+)/.exec(text)![1];
   // Wait for the button to be ready again before another click.
