@@ -7,7 +7,7 @@
 //! narrows the scan; `fairness::select` decides); a rate bucket is spent exactly by what a claim
 //! took.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use super::fairness::{self, Budget, Pace, RateBuckets};
@@ -28,22 +28,28 @@ struct State {
 }
 
 impl State {
-    /// What the dispatcher knows of how quickly `webhook`'s requests end (see [`Pace`]).
-    fn pace(&self, webhook: i64, now: Millis) -> Option<Pace> {
-        let long_running = self
-            .batches
+    /// What the dispatcher knows of how quickly each webhook's requests end (see [`Pace`]):
+    /// slow if a claim of it is still in flight after `QUICK_MS`, else as its last attempt was.
+    /// One pass over the claims in flight, so a claim costs O(candidates + batches).
+    fn paces(&self, now: Millis) -> HashMap<i64, Pace> {
+        let mut paces: HashMap<i64, Pace> = self
+            .last_ms
             .iter()
-            .any(|((w, _), (_, at))| *w == webhook && now - at > fairness::QUICK_MS);
-        if long_running {
-            return Some(Pace::Slow);
-        }
-        self.last_ms.get(&webhook).map(|ms| {
-            if *ms <= fairness::QUICK_MS {
-                Pace::Quick
-            } else {
-                Pace::Slow
+            .map(|(w, ms)| {
+                let pace = if *ms <= fairness::QUICK_MS {
+                    Pace::Quick
+                } else {
+                    Pace::Slow
+                };
+                (*w, pace)
+            })
+            .collect();
+        for ((w, _), (_, at)) in &self.batches {
+            if now - at > fairness::QUICK_MS {
+                paces.insert(*w, Pace::Slow);
             }
-        })
+        }
+        paces
     }
 }
 
@@ -105,13 +111,14 @@ impl Claimer {
     /// Chooses among `candidates` with `free` slots left, spending the rate tokens it uses.
     fn choose(&self, candidates: &[Candidate], free: usize, now: Millis) -> Vec<i64> {
         let mut st = self.state();
+        let mut paces = st.paces(now);
         let mut budget = Budget {
             local_in_flight: st.in_flight.clone(),
             rate_tokens: HashMap::new(),
             pace: HashMap::new(),
         };
         for c in candidates {
-            if let Some(pace) = st.pace(c.webhook_id, now) {
+            if let Some(pace) = paces.remove(&c.webhook_id) {
                 budget.pace.insert(c.webhook_id, pace);
             }
             if let Some(rate) = c.rate_per_second {
@@ -123,8 +130,9 @@ impl Claimer {
             }
         }
         let chosen = fairness::select(candidates, &budget, self.slots, free);
+        let chosen_ids: HashSet<i64> = chosen.iter().copied().collect();
         let mut taken: HashMap<i64, usize> = HashMap::new();
-        for c in candidates.iter().filter(|c| chosen.contains(&c.id)) {
+        for c in candidates.iter().filter(|c| chosen_ids.contains(&c.id)) {
             *taken.entry(c.webhook_id).or_default() += 1;
         }
         for (w, n) in taken {

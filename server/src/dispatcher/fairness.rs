@@ -50,10 +50,9 @@ pub enum Pace {
 /// a hanging one holds a slot for.
 pub const QUICK_MS: i64 = 1_000;
 
-/// ⌈slots / k⌉, at least 1.
-pub fn share(slots: usize, webhooks: usize) -> usize {
-    slots.div_ceil(webhooks.max(1)).max(1)
-}
+/// ⌈slots / k⌉, at least 1. Defined beside [`crate::store::DueScan`], whose scan depth relies on
+/// it (the store does not depend on the dispatcher).
+pub use crate::store::fair_share as share;
 
 /// The slots kept for quick webhooks and newcomers while several have work: an eighth (none
 /// below 8 slots, where every slot is someone's share).

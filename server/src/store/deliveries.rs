@@ -168,9 +168,15 @@ impl DueScan {
         let mut with_work: Vec<i64> = due.iter().chain(&self.busy).copied().collect();
         with_work.sort_unstable();
         with_work.dedup();
-        let share = self.slots.div_ceil(with_work.len().max(1)).max(1);
-        share.min(self.free).max(1)
+        fair_share(self.slots, with_work.len())
+            .min(self.free)
+            .max(1)
     }
+}
+
+/// The fair share of `slots` among `webhooks` with work: ⌈slots / k⌉, at least 1 (SPEC §8).
+pub fn fair_share(slots: usize, webhooks: usize) -> usize {
+    slots.div_ceil(webhooks.max(1)).max(1)
 }
 
 /// Chooses which candidates a claim leases (the dispatcher's fairness rule).
