@@ -45,8 +45,14 @@ impl HttpsUrl {
                 "Remove the user name and password from the URL: use an Authorization instead.",
             );
         }
-        if split_authority(authority).is_none() {
+        let Some((host, _)) = split_authority(authority) else {
             return refuse(USE_HTTPS);
+        };
+        // Why: a name of letters the IDNA tables do not map (U+113C7, found by the property
+        // test in `outbound/tests`) passes `valid_name`, but no HTTP client can send to it. Only
+        // the server has the tables; it checks every form again.
+        if !idna_maps(host) {
+            return refuse("Use a host name that is a valid internationalised domain name.");
         }
         Ok(HttpsUrl(format!("{HTTPS}{rest}")))
     }
@@ -79,6 +85,18 @@ impl std::fmt::Display for HttpsUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// Whether the URL crate (the outbound client's) maps `host` to an ASCII name.
+#[cfg(feature = "ssr")]
+fn idna_maps(host: &str) -> bool {
+    host.starts_with('[') || url::Host::parse(host).is_ok()
+}
+
+/// In the browser: the server decides (see the call site).
+#[cfg(not(feature = "ssr"))]
+fn idna_maps(_host: &str) -> bool {
+    true
 }
 
 /// `host[:port]` → (host, port), or `None` when either is malformed.
@@ -174,6 +192,22 @@ mod tests {
             let url = HttpsUrl::parse(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
             assert_eq!((url.host(), url.port()), (host, port), "{raw:?}");
         }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_name_the_idna_tables_cannot_map_is_refused_on_the_server() {
+        // U+113C7 is alphanumeric to Rust's tables but has no IDNA mapping: reqwest would fail
+        // with an IdnaError on every delivery (found by `url_props`).
+        let e = HttpsUrl::parse("https://\u{113c7}").expect_err("refused");
+        assert_eq!(
+            (e.field.as_str(), e.message.as_str()),
+            (
+                "url",
+                "Use a host name that is a valid internationalised domain name."
+            )
+        );
+        assert!(HttpsUrl::parse("https://münchen.example/").is_ok());
     }
 
     #[test]
