@@ -8,6 +8,8 @@ use leptos::server_fn::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::webhook::TestCall;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     /// A value was refused; `field` names the form field (or JSON path) it belongs to;
@@ -18,6 +20,9 @@ pub enum AppError {
         message: String,
         #[serde(default)]
         detail: Option<String>,
+        /// A refused test call's steps (CONTRACT §4), shown as a checklist beside the URL.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        test_call: Option<Box<TestCall>>,
     },
     /// A request that is not well-formed (a bad query parameter, an ingest body that is not
     /// the events we take): 400, nothing done.
@@ -52,6 +57,7 @@ impl AppError {
             field: field.into(),
             message: message.into(),
             detail: None,
+            test_call: None,
         }
     }
 
@@ -80,6 +86,7 @@ impl AppError {
                 field: f,
                 message,
                 detail,
+                ..
             } if f == field => Some(match detail {
                 Some(d) => format!("{message} {d}"),
                 None => message.clone(),

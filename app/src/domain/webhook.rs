@@ -11,6 +11,7 @@
 
 pub mod delivery;
 mod rules;
+pub mod test_call;
 #[cfg(test)]
 mod tests;
 mod url;
@@ -21,6 +22,7 @@ use super::channels::{EntityFacts, EntityKind, Notification};
 use super::validation::{field, Name, SecretChange, ValidationError, ValidationErrors};
 
 pub use delivery::{DeliverySettings, DeliverySettingsInput};
+pub use test_call::{Step, TestCall, TestCallStep, TestCallSteps};
 pub use url::HttpsUrl;
 
 /// The webhook form or the JSON body of `POST/PUT /api/v1/integrations`, before any check.

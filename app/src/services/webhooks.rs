@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use crate::domain::{
     paging::{ListQuery, Page},
     views::{WebhookFormOptions, WebhookView},
-    webhook::WebhookInput,
+    webhook::{TestCall, WebhookInput},
     AppError,
 };
 
@@ -21,4 +21,12 @@ pub trait WebhookService: Send + Sync + 'static {
     async fn delete(&self, id: &str) -> Result<(), AppError>;
     /// What the form offers to choose from: entities, ESME binds, authorizations.
     async fn form_options(&self) -> Result<WebhookFormOptions, AppError>;
+    /// Runs one test call (`HEAD url` with the authorization applied) and saves nothing. `Ok`
+    /// whatever the call found; `Err` only for a URL a webhook may not have or an unknown
+    /// authorization (422 on `url` / `authorization_id`).
+    async fn test_call(
+        &self,
+        url: &str,
+        authorization_id: Option<&str>,
+    ) -> Result<TestCall, AppError>;
 }

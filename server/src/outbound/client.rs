@@ -12,8 +12,8 @@
 //! - every failure carries a stable [`ErrorCode`] and a message in plain words (see `errors.rs`).
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::{redirect, Method, RequestBuilder, Response, Url};
@@ -100,6 +100,50 @@ pub struct OutboundClient {
     /// Set on every request by reqwest (so absent from a request's own headers); the delivery
     /// log shows it with the rest.
     user_agent: String,
+    /// The certificates of `--extra-ca-file`, for the test call's own TLS handshake.
+    extra_cas: Arc<Vec<CertificateDer<'static>>>,
+    /// That handshake's configuration, built on the first test call (loading the system roots
+    /// costs start-up time nobody needs until then).
+    probe_tls: Arc<OnceLock<Result<Arc<rustls::ClientConfig>, String>>>,
+    /// Set on a [`Self::traced`] copy: every request it sends is recorded there.
+    trace: Option<Trace>,
+}
+
+/// One request a traced client sent, and how it ended.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub method: Method,
+    /// Scheme, host, port and path only: a query may carry a credential (API key in the URL).
+    pub target: String,
+    pub outcome: Result<u16, ErrorCode>,
+    pub elapsed: Duration,
+}
+
+/// The requests a [`OutboundClient::traced`] copy sent, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Trace(Arc<Mutex<Vec<Exchange>>>);
+
+impl Trace {
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn record(&self, exchange: Exchange) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(exchange);
+    }
+}
+
+/// `https://host:port/path` of `url`, without user info, query or fragment.
+pub(crate) fn target_of(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.to_string()
 }
 
 impl std::fmt::Debug for OutboundClient {
@@ -132,12 +176,14 @@ impl OutboundClient {
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: cfg.allow_private_destinations,
             }));
-        if let Some(pem) = &cfg.extra_ca_pem {
-            for der in parse_extra_cas(pem)? {
-                let cert = reqwest::Certificate::from_der(&der)
-                    .map_err(|e| ClientBuildError::Build(e.to_string()))?;
-                builder = builder.add_root_certificate(cert);
-            }
+        let extra_cas = match &cfg.extra_ca_pem {
+            Some(pem) => parse_extra_cas(pem)?,
+            None => Vec::new(),
+        };
+        for der in &extra_cas {
+            let cert = reqwest::Certificate::from_der(der)
+                .map_err(|e| ClientBuildError::Build(e.to_string()))?;
+            builder = builder.add_root_certificate(cert);
         }
         let inner = builder
             .build()
@@ -147,7 +193,56 @@ impl OutboundClient {
             allow_private: cfg.allow_private_destinations,
             timeout: cfg.request_timeout,
             user_agent: cfg.user_agent,
+            extra_cas: Arc::new(extra_cas),
+            probe_tls: Arc::default(),
+            trace: None,
         })
+    }
+
+    /// A copy sharing the connection pool whose every request is recorded in the returned
+    /// [`Trace`] (the test call uses it to see what an authorizer did: a token fetched, a
+    /// challenge answered).
+    pub fn traced(&self) -> (Self, Trace) {
+        let trace = Trace::default();
+        let mut copy = self.clone();
+        copy.trace = Some(trace.clone());
+        (copy, trace)
+    }
+
+    /// Whether the SSRF guard is off (`--allow-private-destinations`).
+    pub fn allows_private(&self) -> bool {
+        self.allow_private
+    }
+
+    /// How long one connection attempt may take.
+    pub fn connect_timeout(&self) -> Duration {
+        self.timeout.min(CONNECT_TIMEOUT_CAP)
+    }
+
+    /// The TLS configuration of the test call's own handshake: the same roots reqwest trusts
+    /// (bundled webpki roots, system roots, `--extra-ca-file`). Why a second configuration:
+    /// reqwest does not say which TLS version or certificate a connection got, and the test
+    /// call must show them.
+    pub(crate) fn probe_tls(&self) -> Result<Arc<rustls::ClientConfig>, String> {
+        self.probe_tls
+            .get_or_init(|| {
+                let mut roots = rustls::RootCertStore::empty();
+                roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+                let native = rustls_native_certs::load_native_certs();
+                roots.add_parsable_certificates(native.certs);
+                for der in self.extra_cas.iter() {
+                    roots.add(der.clone()).map_err(|e| e.to_string())?;
+                }
+                let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+                    rustls::crypto::ring::default_provider(),
+                ))
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+                Ok(Arc::new(config))
+            })
+            .clone()
     }
 
     /// The per-attempt timeout this client enforces.
@@ -193,11 +288,25 @@ impl OutboundClient {
         if !request.headers().contains_key(reqwest::header::USER_AGENT) {
             sent.push(("user-agent".into(), self.user_agent.clone()));
         }
-        let mut response = self
+        let (method, target) = (request.method().clone(), target_of(request.url()));
+        let started = Instant::now();
+        let result = self
             .inner
             .execute(request)
             .await
-            .map_err(|e| self.error_from(&e))?;
+            .map_err(|e| self.error_from(&e));
+        if let Some(trace) = &self.trace {
+            trace.record(Exchange {
+                method,
+                target,
+                outcome: match &result {
+                    Ok(r) => Ok(r.status().as_u16()),
+                    Err(e) => Err(e.code()),
+                },
+                elapsed: started.elapsed(),
+            });
+        }
+        let mut response = result?;
         response.extensions_mut().insert(SentHeaders(sent));
         Ok(response)
     }
@@ -304,6 +413,40 @@ pub(crate) async fn resolve_allowed(
     host: &str,
     allow_private: bool,
 ) -> Result<Vec<SocketAddr>, ResolveError> {
+    let vetted = resolve_vetted(host, allow_private).await?;
+    match (vetted.allowed.is_empty(), vetted.refused.first()) {
+        (true, Some((ip, reason))) => Err(ResolveError::Blocked {
+            ip: *ip,
+            reason: reason.clone(),
+        }),
+        _ => {
+            if !vetted.refused.is_empty() {
+                tracing::debug!(
+                    host,
+                    refused = vetted.refused.len(),
+                    "dropped forbidden addresses"
+                );
+            }
+            Ok(vetted.allowed)
+        }
+    }
+}
+
+/// What a lookup found, split by the SSRF policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Vetted {
+    /// In the resolver's order: the connection tries them in turn.
+    pub allowed: Vec<SocketAddr>,
+    /// Each with why it is refused (see [`ssrf::forbidden_reason`]).
+    pub refused: Vec<(IpAddr, String)>,
+}
+
+/// Looks `host` up and sorts its addresses into allowed and refused (all allowed when
+/// `allow_private`). An error only when the lookup fails or finds nothing.
+pub(crate) async fn resolve_vetted(
+    host: &str,
+    allow_private: bool,
+) -> Result<Vetted, ResolveError> {
     let found: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
         .await
         .map_err(|error| ResolveError::Lookup {
@@ -316,25 +459,15 @@ pub(crate) async fn resolve_allowed(
             host: host.to_owned(),
         });
     }
-    if allow_private {
-        return Ok(found);
-    }
-    let (allowed, refused): (Vec<_>, Vec<_>) = found
-        .into_iter()
-        .partition(|addr| !ssrf::is_forbidden(addr.ip()));
-    match (allowed.is_empty(), refused.first()) {
-        (true, Some(first)) => {
-            let reason = ssrf::forbidden_reason(first.ip()).unwrap_or_default();
-            Err(ResolveError::Blocked {
-                ip: first.ip(),
-                reason,
-            })
-        }
-        _ => {
-            if !refused.is_empty() {
-                tracing::debug!(host, refused = refused.len(), "dropped forbidden addresses");
-            }
-            Ok(allowed)
+    let mut vetted = Vetted {
+        allowed: Vec::new(),
+        refused: Vec::new(),
+    };
+    for addr in found {
+        match ssrf::forbidden_reason(addr.ip()).filter(|_| !allow_private) {
+            Some(reason) => vetted.refused.push((addr.ip(), reason)),
+            None => vetted.allowed.push(addr),
         }
     }
+    Ok(vetted)
 }

@@ -199,7 +199,14 @@ fn source_chain<'a>(err: &'a (dyn StdError + 'static)) -> Vec<&'a (dyn StdError 
     chain
 }
 
-fn tls_message(err: &rustls::Error) -> String {
+/// The rustls error inside an I/O error of a TLS stream (where tokio-rustls puts it), if any.
+pub(crate) fn rustls_error_in(err: &io::Error) -> Option<&rustls::Error> {
+    source_chain(err)
+        .into_iter()
+        .find_map(|e| e.downcast_ref::<rustls::Error>())
+}
+
+pub(crate) fn tls_message(err: &rustls::Error) -> String {
     use rustls::{CertificateError as C, Error as E};
     let words = match err {
         E::InvalidCertificate(C::UnknownIssuer) => "the server's certificate is not trusted",

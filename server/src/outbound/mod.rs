@@ -18,4 +18,4 @@ mod tests;
 pub use auth::{Authorizer, AuthorizerSource, NoAuth, OutboundRequest};
 pub use client::{CappedBody, ClientBuildError, OutboundClient, OutboundConfig, LOG_BODY_LIMIT};
 pub use errors::{classify, ErrorCode, OutboundError};
-pub use test_call::{test_call, TestCallResult};
+pub use test_call::test_call;

@@ -1,7 +1,7 @@
 //! The error body of the REST API: `{"error": "<sentence>", "field": "<path>", "detail": …}`,
 //! and how the service layer's errors map onto status codes (CONTRACT §2).
 
-use app::domain::AppError;
+use app::domain::{webhook::TestCall, AppError};
 use axum::{
     extract::{rejection::JsonRejection, FromRequest, Request},
     http::StatusCode,
@@ -19,6 +19,9 @@ pub struct ApiError {
     pub field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// Beside `error`, `field` and `detail` when a test call refused the URL (CONTRACT §4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_call: Option<Box<TestCall>>,
 }
 
 impl ApiError {
@@ -28,6 +31,7 @@ impl ApiError {
             error: error.into(),
             field: None,
             detail: None,
+            test_call: None,
         }
     }
 
@@ -40,11 +44,17 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let message = e.to_string();
         match e {
-            AppError::Validation { field, detail, .. } => ApiError {
+            AppError::Validation {
+                field,
+                detail,
+                test_call,
+                ..
+            } => ApiError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 error: message,
                 field: Some(field),
                 detail,
+                test_call,
             },
             AppError::Malformed { field, .. } => ApiError {
                 field,

@@ -1,10 +1,13 @@
 //! `/api/v1/integrations` (CONTRACT §2): outbound webhooks.
 
-use app::{domain::webhook::WebhookInput, services::Services};
+use app::{
+    domain::webhook::{TestCall, WebhookInput},
+    services::Services,
+};
 use axum::{
     extract::{OriginalUri, Path},
     response::Response,
-    routing::get,
+    routing::{get, post},
     Router,
 };
 
@@ -81,8 +84,39 @@ pub(crate) async fn delete(s: Svc, Path(id): Path<String>) -> Response {
     no_content(s.webhooks.delete(&id).await)
 }
 
+/// The body of `POST /api/v1/integrations/test`: what the webhook form has so far.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub(crate) struct TestCallInput {
+    /// The URL to call (`HEAD`), as it would be saved.
+    url: String,
+    /// The authorization profile to apply, if any.
+    #[serde(default)]
+    authorization_id: Option<String>,
+}
+
+/// The answer of `POST /api/v1/integrations/test`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub(crate) struct TestCallBody {
+    test_call: TestCall,
+}
+
+#[utoipa::path(post, path = "/api/v1/integrations/test", tag = "integrations", request_body = TestCallInput,
+    responses(
+        (status = 200, description = "the test call ran (whatever it found); nothing is saved", body = TestCallBody),
+        (status = 400, description = "not JSON", body = ErrorBody),
+        (status = 422, description = "not a URL a webhook may have, or an unknown authorization", body = ErrorBody),
+    ))]
+pub(crate) async fn test(s: Svc, ApiJson(input): ApiJson<TestCallInput>) -> Response {
+    let result = s
+        .webhooks
+        .test_call(&input.url, input.authorization_id.as_deref())
+        .await;
+    ok(result.map(|test_call| TestCallBody { test_call }))
+}
+
 pub fn router() -> Router<Services> {
     Router::new()
         .route("/", get(list).post(create))
+        .route("/test", post(test))
         .route("/{id}", get(read).put(replace).delete(delete))
 }

@@ -64,13 +64,15 @@ impl Modify for ApiKey {
         assets::esme_binds::list, assets::esme_binds::create, assets::esme_binds::read,
         assets::esme_binds::replace, assets::esme_binds::delete,
         integrations::list, integrations::create, integrations::read,
-        integrations::replace, integrations::delete,
+        integrations::replace, integrations::delete, integrations::test,
         authorizations::list, authorizations::create, authorizations::read,
         authorizations::replace, authorizations::delete, authorizations::token,
         events::ingest,
         deliveries::list, deliveries::export, deliveries::read, deliveries::resend,
     ),
-    components(schemas(ErrorBody, EventInput, EventsBody)),
+    components(schemas(
+        ErrorBody, EventInput, EventsBody, integrations::TestCallInput, integrations::TestCallBody,
+    )),
     modifiers(&ApiKey),
     security(("api_key" = []))
 )]

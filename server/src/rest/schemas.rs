@@ -15,6 +15,8 @@ pub struct ErrorBody {
     field: Option<String>,
     /// More, where there is more (the test call's status or error).
     detail: Option<String>,
+    /// A refused test call's steps (a 422 on `url`).
+    test_call: Option<app::domain::webhook::TestCall>,
 }
 
 /// One event of `POST /api/v1/events` (CONTRACT §2).

@@ -361,6 +361,7 @@ impl AuthorizationService for Authorizations {
                     field: "access_token_url".into(),
                     message: "Could not get an access token.".into(),
                     detail: Some(e.message().to_owned()),
+                    test_call: None,
                 })
             }
         }

@@ -9,7 +9,7 @@ use app::domain::{
         Choice, EntityRefView, ForwardToSmppView, HubSignatureView, NotificationView,
         WebhookFormOptions, WebhookView,
     },
-    webhook::{Existing, HubAlgorithm, NewWebhook, ParseContext, WebhookInput},
+    webhook::{Existing, HttpsUrl, HubAlgorithm, NewWebhook, ParseContext, TestCall, WebhookInput},
     AppError,
 };
 
@@ -32,7 +32,7 @@ use super::{
 };
 use crate::{
     authorizers::{settings_of, AuthorizerRegistry},
-    outbound::{test_call, Authorizer, NoAuth, OutboundClient, TestCallResult},
+    outbound::{test_call, Authorizer, NoAuth, OutboundClient},
     secrets::{aad, Sealing, Secret, SecretBox},
     store::{
         latency, now_millis, AuthorizationRecord, EntityId, SealedValue, Store, StoreError,
@@ -238,26 +238,38 @@ impl Webhooks {
     }
 
     /// SPEC §3: only an exact 200 to `HEAD url`, with the webhook's authorization applied, lets
-    /// the webhook be saved.
+    /// the webhook be saved; a refusal carries the steps (CONTRACT §4) and, as `detail`, what
+    /// the failed step saw.
     async fn test_call(
         &self,
         url: &str,
         authorization: Option<&AuthorizationRecord>,
     ) -> Result<(), AppError> {
-        let authorizer: Arc<dyn Authorizer> = match authorization {
-            Some(r) => self.authorizers.authorizer_for(r).map_err(internal)?,
-            None => Arc::new(NoAuth),
-        };
-        match test_call(&self.outbound, url, authorizer.as_ref()).await {
-            TestCallResult::Ok => Ok(()),
-            TestCallResult::Refused { detail, .. } => Err(AppError::Validation {
+        let call = self.run_test_call(url, authorization).await?;
+        match call.failure() {
+            None if call.ok => Ok(()),
+            failed => Err(AppError::Validation {
                 field: field::URL.into(),
                 message:
                     "The test call to this URL did not get 200 OK, so the webhook was not saved."
                         .into(),
-                detail: Some(detail),
+                detail: failed.map(|step| step.detail.clone()),
+                test_call: Some(Box::new(call)),
             }),
         }
+    }
+
+    /// One test call with `authorization` applied (none: no `auth` step).
+    async fn run_test_call(
+        &self,
+        url: &str,
+        authorization: Option<&AuthorizationRecord>,
+    ) -> Result<TestCall, AppError> {
+        let authorizer: Arc<dyn Authorizer> = match authorization {
+            Some(r) => self.authorizers.authorizer_for(r).map_err(internal)?,
+            None => Arc::new(NoAuth),
+        };
+        Ok(test_call(&self.outbound, url, authorizer.as_ref()).await)
     }
 }
 
@@ -390,6 +402,20 @@ impl WebhookService for Webhooks {
             true => Ok(()),
             false => Err(not_found("webhook", id)),
         }
+    }
+
+    async fn test_call(
+        &self,
+        url: &str,
+        authorization_id: Option<&str>,
+    ) -> Result<TestCall, AppError> {
+        let url = HttpsUrl::parse(url).map_err(AppError::from)?;
+        let authorization = match authorization_id.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => Some(self.authorization_for_webhook(a).await?),
+            None => None,
+        };
+        self.run_test_call(url.as_str(), authorization.as_ref())
+            .await
     }
 
     async fn form_options(&self) -> Result<WebhookFormOptions, AppError> {

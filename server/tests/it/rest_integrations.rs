@@ -2,6 +2,7 @@
 //! entity and Forward to SMPP rules here; the test call against in-process HTTPS receivers on
 //! loopback (and the SSRF guard) in `test_call`; updates and deletes in `updates`.
 
+mod explained;
 mod test_call;
 mod updates;
 

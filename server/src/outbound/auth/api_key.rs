@@ -50,6 +50,14 @@ impl ApiKeyAuthorizer {
 
 #[async_trait]
 impl Authorizer for ApiKeyAuthorizer {
+    fn describe(&self) -> Option<String> {
+        let place = match self.config.add_to {
+            ApiKeyPlacement::Header => "header",
+            ApiKeyPlacement::QueryParams => "query parameter",
+        };
+        Some(format!("API Key in the {place} {}", self.config.key))
+    }
+
     async fn send(
         &self,
         client: &OutboundClient,

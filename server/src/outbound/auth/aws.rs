@@ -101,6 +101,13 @@ impl AwsAuthorizer {
 
 #[async_trait]
 impl Authorizer for AwsAuthorizer {
+    fn describe(&self) -> Option<String> {
+        Some(format!(
+            "AWS Signature Version 4 for {} in {}",
+            self.config.service_name, self.config.region
+        ))
+    }
+
     async fn send(
         &self,
         client: &OutboundClient,

@@ -39,6 +39,10 @@ pub(crate) fn basic_header(username: &str, password: &str) -> Result<HeaderValue
 
 #[async_trait]
 impl Authorizer for BasicAuthorizer {
+    fn describe(&self) -> Option<String> {
+        Some(format!("Basic Auth as {}", self.config.username))
+    }
+
     async fn send(
         &self,
         client: &OutboundClient,

@@ -72,6 +72,12 @@ pub trait Authorizer: Send + Sync + std::fmt::Debug {
     async fn prepare(&self, _client: &OutboundClient) -> Result<(), OutboundError> {
         Ok(())
     }
+
+    /// What this authorizer puts on a request, in words without any secret ("Basic Auth as
+    /// alice"); `None` when it adds nothing (the test call then has no `auth` step).
+    fn describe(&self) -> Option<String> {
+        None
+    }
 }
 
 /// No authorization: the request goes out unchanged.

@@ -7,6 +7,7 @@ mod url_props;
 use std::future::Future;
 use std::time::Duration;
 
+use app::domain::webhook::{Step, TestCall};
 use reqwest::{Method, Url};
 
 use super::*;
@@ -34,15 +35,17 @@ fn trusting_client(pki: &Pki) -> OutboundClient {
     make_client(Some(pki), true, Duration::from_secs(10))
 }
 
-fn refused(result: TestCallResult) -> (Option<u16>, Option<ErrorCode>, String) {
-    match result {
-        TestCallResult::Refused {
-            status,
-            error_code,
-            detail,
-        } => (status, error_code, detail),
-        TestCallResult::Ok => panic!("expected the test call to be refused"),
-    }
+/// The step that failed and what it saw; the steps before it all passed.
+fn refused(call: TestCall) -> (Step, String) {
+    assert!(!call.ok, "expected the test call to be refused: {call:?}");
+    let failed = call.steps.last().expect("a step").clone();
+    assert!(!failed.ok, "the list ends with the failed step: {call:?}");
+    assert!(call.steps[..call.steps.len() - 1].iter().all(|s| s.ok));
+    (failed.step, failed.detail)
+}
+
+fn step_names(call: &TestCall) -> Vec<Step> {
+    call.steps.iter().map(|s| s.step).collect()
 }
 
 #[tokio::test]
@@ -51,7 +54,31 @@ async fn a_head_answered_200_passes_the_test_call_and_names_the_product() {
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let url = format!("https://localhost:{}/ok", peer.port());
     let result = bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await;
-    assert_eq!(result, TestCallResult::Ok);
+    assert!(result.ok, "{result:?}");
+    assert_eq!(
+        step_names(&result),
+        [Step::Dns, Step::Connect, Step::Tls, Step::Request],
+        "no auth step without an authorization"
+    );
+    let detail = |step: usize| result.steps[step].detail.clone();
+    assert!(
+        detail(0).starts_with("localhost resolved to "),
+        "{}",
+        detail(0)
+    );
+    assert!(detail(1).starts_with("Connected to "), "{}", detail(1));
+    assert!(detail(2).starts_with("TLS 1."), "{}", detail(2));
+    assert!(
+        detail(2).contains("issued by CN=webhooks-console test CA")
+            && detail(2).contains("valid until"),
+        "{}",
+        detail(2)
+    );
+    assert!(
+        detail(3).starts_with("The URL answered 200 OK in "),
+        "{}",
+        detail(3)
+    );
     let seen = peer.seen();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].method, "HEAD");
@@ -68,7 +95,11 @@ async fn an_ip_literal_url_with_a_matching_certificate_passes_when_private_is_al
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let url = format!("https://127.0.0.1:{}/ok", peer.port());
     let result = bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await;
-    assert_eq!(result, TestCallResult::Ok);
+    assert!(result.ok, "{result:?}");
+    assert_eq!(
+        result.steps[0].detail,
+        "Literal address 127.0.0.1; no lookup needed."
+    );
 }
 
 #[tokio::test]
@@ -77,9 +108,8 @@ async fn a_404_is_refused_with_its_status_and_a_plain_detail() {
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let url = format!("https://localhost:{}/missing", peer.port());
     let result = bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await;
-    let (status, code, detail) = refused(result);
-    assert_eq!(status, Some(404));
-    assert_eq!(code, Some(ErrorCode::HttpStatus));
+    let (step, detail) = refused(result);
+    assert_eq!(step, Step::Request);
     assert_eq!(
         detail,
         "The URL answered 404 Not Found; saving needs 200 OK."
@@ -91,8 +121,9 @@ async fn a_204_is_refused_because_only_an_exact_200_saves() {
     let pki = peer::pki();
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let url = format!("https://localhost:{}/no-content", peer.port());
-    let (status, _, _) = refused(bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await);
-    assert_eq!(status, Some(204));
+    let (step, detail) = refused(bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await);
+    assert_eq!(step, Step::Request);
+    assert!(detail.contains("204 No Content"), "{detail}");
 }
 
 #[tokio::test]
@@ -101,8 +132,8 @@ async fn a_redirect_is_reported_and_not_followed() {
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let url = format!("https://localhost:{}/moved", peer.port());
     let result = bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await;
-    let (status, _, detail) = refused(result);
-    assert_eq!(status, Some(301));
+    let (step, detail) = refused(result);
+    assert_eq!(step, Step::Request);
     assert_eq!(
         detail,
         "The URL answered 301 Moved Permanently (redirects are not followed); saving needs 200 OK."
@@ -117,9 +148,8 @@ async fn a_server_whose_certificate_is_not_trusted_gives_a_tls_error() {
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let url = format!("https://localhost:{}/ok", peer.port());
     let no_extra_ca = make_client(None, true, Duration::from_secs(10));
-    let (status, code, detail) = refused(bounded(test_call(&no_extra_ca, &url, &NoAuth)).await);
-    assert_eq!(status, None);
-    assert_eq!(code, Some(ErrorCode::Tls), "{detail}");
+    let (step, detail) = refused(bounded(test_call(&no_extra_ca, &url, &NoAuth)).await);
+    assert_eq!(step, Step::Tls, "{detail}");
     assert_eq!(
         detail,
         "TLS error: the server's certificate is not trusted (UnknownIssuer)."
@@ -136,9 +166,12 @@ async fn a_refused_connection_is_classified_as_connect() {
     let pki = peer::pki();
     let url = format!("https://127.0.0.1:{port}/ok");
     let result = bounded(test_call(&trusting_client(&pki), &url, &NoAuth)).await;
-    let (status, code, detail) = refused(result);
-    assert_eq!((status, code), (None, Some(ErrorCode::Connect)));
-    assert_eq!(detail, "Connection refused.");
+    let (step, detail) = refused(result);
+    assert_eq!(step, Step::Connect);
+    assert_eq!(
+        detail,
+        format!("Could not connect to 127.0.0.1:{port}: connection refused.")
+    );
 }
 
 #[tokio::test]
@@ -148,9 +181,9 @@ async fn a_server_that_never_answers_times_out_after_the_request_timeout() {
     let url = format!("https://localhost:{}/ok", peer.port());
     let quick = make_client(Some(&pki), true, Duration::from_millis(300));
     let started = std::time::Instant::now();
-    let (status, code, detail) = refused(bounded(test_call(&quick, &url, &NoAuth)).await);
-    assert_eq!((status, code), (None, Some(ErrorCode::Timeout)));
-    assert_eq!(detail, "No answer within 300ms.");
+    let (step, detail) = refused(bounded(test_call(&quick, &url, &NoAuth)).await);
+    assert_eq!(step, Step::Tls, "the handshake is what never ends");
+    assert_eq!(detail, "No answer within 300ms (the TLS handshake).");
     assert!(started.elapsed() < Duration::from_secs(5));
     assert_eq!(peer.connections(), 1);
 }
@@ -161,34 +194,36 @@ async fn with_the_guard_on_loopback_targets_are_blocked_before_any_connection() 
     let peer = peer::spawn(&pki, Behaviour::Routes).await;
     let guarded = make_client(Some(&pki), false, Duration::from_secs(10));
     let port = peer.port();
-    for (url, words) in [
+    // A name is refused where it is resolved (dns), a literal where it would be connected to.
+    for (url, blocked_at, words) in [
         (
             format!("https://127.0.0.1:{port}/ok"),
+            Step::Connect,
             "The address 127.0.0.1 is loopback",
         ),
         (
             format!("https://localhost:{port}/ok"),
+            Step::Dns,
             "The address 127.0.0.1 is loopback",
         ),
         (
             format!("https://[::1]:{port}/ok"),
+            Step::Connect,
             "The address ::1 is loopback",
         ),
         (
             format!("https://[::ffff:127.0.0.1]:{port}/ok"),
+            Step::Connect,
             "IPv4-mapped form of 127.0.0.1",
         ),
         (
             format!("https://0.0.0.0:{port}/ok"),
+            Step::Connect,
             "The address 0.0.0.0 is unspecified",
         ),
     ] {
-        let (status, code, detail) = refused(bounded(test_call(&guarded, &url, &NoAuth)).await);
-        assert_eq!(
-            (status, code),
-            (None, Some(ErrorCode::BlockedTarget)),
-            "{url}: {detail}"
-        );
+        let (step, detail) = refused(bounded(test_call(&guarded, &url, &NoAuth)).await);
+        assert_eq!(step, blocked_at, "{url}: {detail}");
         assert!(detail.contains(words), "{url}: {detail}");
         assert!(
             detail.contains("such destinations are not allowed"),

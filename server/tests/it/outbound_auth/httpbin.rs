@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use app::domain::authorization::{DigestAlgorithm, DigestQop};
 use webhooks_console::outbound::auth::{authorizer, AuthProfile, BasicConfig, DigestConfig};
-use webhooks_console::outbound::{test_call, ErrorCode, TestCallResult};
+use app::domain::webhook::{Step, TestCall};
+use webhooks_console::outbound::test_call;
 use webhooks_console::secrets::Secret;
 
 use super::child::{free_port, python, Peer};
@@ -60,20 +61,19 @@ async fn basic_auth_passes_httpbins_test_call_and_a_wrong_password_gets_401() {
     let url = format!("https://localhost:{}/basic-auth/u/p%C3%A9", peer.port);
     let sink = Arc::new(RecordingSink::default());
     let good = authorizer(basic("u", "p\u{e9}"), sink.clone());
-    assert_eq!(
-        bounded(test_call(&client, &url, good.as_ref())).await,
-        TestCallResult::Ok
-    );
+    let passed = bounded(test_call(&client, &url, good.as_ref())).await;
+    assert!(passed.ok, "{passed:?}");
+    assert_eq!(failed_step(&passed), None);
     let wrong = authorizer(basic("u", "nope"), sink);
-    match bounded(test_call(&client, &url, wrong.as_ref())).await {
-        TestCallResult::Refused {
-            status, error_code, ..
-        } => {
-            assert_eq!(status, Some(401));
-            assert_eq!(error_code, Some(ErrorCode::HttpStatus));
-        }
-        other => panic!("a wrong password must be refused, got {other:?}"),
-    }
+    let refused = bounded(test_call(&client, &url, wrong.as_ref())).await;
+    let (step, detail) = failed_step(&refused).expect("a wrong password must be refused");
+    assert_eq!(step, Step::Auth, "{detail}");
+    assert!(detail.contains("401 Unauthorized"), "{detail}");
+}
+
+/// The step that failed and what it saw, if one did.
+fn failed_step(call: &TestCall) -> Option<(Step, String)> {
+    call.failure().map(|s| (s.step, s.detail.clone()))
 }
 
 #[tokio::test]
@@ -91,27 +91,23 @@ async fn digest_md5_and_sha256_answer_httpbins_challenge_within_the_test_call() 
         );
         let auth = authorizer(digest(algorithm), Arc::new(RecordingSink::default()));
         let first = bounded(test_call(&client, &url, auth.as_ref())).await;
-        assert_eq!(
-            first,
-            TestCallResult::Ok,
-            "{name}: the challenge must be answered"
+        assert!(first.ok, "{name}: the challenge must be answered: {first:?}");
+        let auth_step = first.steps.iter().find(|s| s.step == Step::Auth);
+        assert!(
+            auth_step.is_some_and(|s| s.ok && s.detail.contains("401 Unauthorized first")),
+            "{name}: the auth step tells of the challenge: {first:?}"
         );
         // The remembered nonce is now sent up front, with nc=2.
         let second = bounded(test_call(&client, &url, auth.as_ref())).await;
-        assert_eq!(second, TestCallResult::Ok, "{name}: second call");
+        assert!(second.ok, "{name}: second call: {second:?}");
         let wrong_url = format!(
             "https://localhost:{}/digest-auth/auth/u/other/{name}",
             peer.port
         );
         let refused = bounded(test_call(&client, &wrong_url, auth.as_ref())).await;
         assert!(
-            matches!(
-                refused,
-                TestCallResult::Refused {
-                    status: Some(401),
-                    ..
-                }
-            ),
+            failed_step(&refused)
+                .is_some_and(|(step, detail)| step == Step::Auth && detail.contains("401")),
             "{name}: a wrong password must end in 401, got {refused:?}"
         );
     }

@@ -164,6 +164,13 @@ fn request_target(url: &reqwest::Url) -> String {
 
 #[async_trait]
 impl Authorizer for DigestAuthorizer {
+    fn describe(&self) -> Option<String> {
+        Some(format!(
+            "Digest Auth ({}, qop {}) as {}",
+            self.config.algorithm, self.config.qop, self.config.username
+        ))
+    }
+
     async fn send(
         &self,
         client: &OutboundClient,

@@ -228,6 +228,10 @@ fn with_bearer(
 
 #[async_trait]
 impl Authorizer for OAuth2Authorizer {
+    fn describe(&self) -> Option<String> {
+        Some(format!("OAuth 2.0 ({})", self.config.grant))
+    }
+
     /// Ready when a fresh token is cached (or a cool-down makes requests fail at once) and no
     /// token request is in flight.
     fn ready(&self) -> bool {
