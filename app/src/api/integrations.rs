@@ -6,7 +6,7 @@ use leptos::server_fn::codec::Json;
 use crate::domain::{
     paging::{ListQueryInput, Page},
     views::{TestEventView, WebhookFormOptions, WebhookView},
-    webhook::WebhookInput,
+    webhook::{TestCall, WebhookInput},
     AppError,
 };
 
@@ -42,6 +42,19 @@ pub async fn save_webhook(
     input: WebhookInput,
 ) -> Result<WebhookView, AppError> {
     webhooks().await?.save(id.as_deref(), input).await
+}
+
+/// "Run test call" in the webhook form: one test call with the URL and the authorization as
+/// typed; saves nothing.
+#[server]
+pub async fn run_test_call(
+    url: String,
+    #[server(default)] authorization_id: Option<String>,
+) -> Result<TestCall, AppError> {
+    webhooks()
+        .await?
+        .test_call(&url, authorization_id.as_deref())
+        .await
 }
 
 #[server]

@@ -9,16 +9,17 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use super::state::{entity_value, facts_for, FormState};
+use super::test_call::{RunTestCallButton, TestCallChecklist};
 use super::test_event::TestEventButton;
 use crate::{
-    api::integrations::{get_webhook, load_webhook_form_options, SaveWebhook},
+    api::integrations::{get_webhook, load_webhook_form_options, RunTestCall, SaveWebhook},
     components::{
         notification_matrix::NotificationMatrix, page_header::PageHeader, timestamp::Timestamp,
     },
     domain::{
         channels::sections_for,
         views::{WebhookFormOptions, WebhookHealthView, WebhookView},
-        webhook::{smpp_visible, Existing, HubAlgorithm, NewWebhook, ParseContext},
+        webhook::{smpp_visible, Existing, HubAlgorithm, NewWebhook, ParseContext, TestCall},
         AppError,
     },
 };
@@ -136,10 +137,27 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
     });
     let errors: Errors = RwSignal::new(Vec::new());
     let save = ServerAction::<SaveWebhook>::new();
+    // The steps of the last test call: from "Run test call", or from a save it refused.
+    let run = ServerAction::<RunTestCall>::new();
+    let test_call: RwSignal<Option<TestCall>> = RwSignal::new(None);
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate("/assets/integrations", Default::default()),
-        Some(Err(e)) => errors.set(vec![server_error(e)]),
+        Some(Err(e)) => {
+            test_call.set(refused_call(&e));
+            errors.set(vec![server_error(e)]);
+        }
+        None => {}
+    });
+    Effect::new(move |_| match run.value().get() {
+        Some(Ok(call)) => {
+            errors.update(|e| e.retain(|(f, _)| f != "url" && f != "authorization_id"));
+            test_call.set(Some(call));
+        }
+        Some(Err(e)) => {
+            test_call.set(None);
+            errors.set(vec![server_error(e)]);
+        }
         None => {}
     });
     let on_submit = {
@@ -217,8 +235,12 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
             </section>
             <div class="field">
                 <label for="wh-url">"URL"</label>
-                <input id="wh-url" type="url" placeholder="https://" bind:value=form.url />
+                <div class="input-with-action">
+                    <input id="wh-url" type="url" placeholder="https://" bind:value=form.url />
+                    <RunTestCallButton url=form.url authorization=form.authorization run />
+                </div>
                 <FieldError errors field="url" />
+                <TestCallChecklist call=test_call />
             </div>
             <div class="check">
                 <input id="wh-hub" type="checkbox" bind:checked=form.hub_enabled />
@@ -348,6 +370,17 @@ mod tests {
             top_field("delivery/rate_per_second"),
             "delivery/rate_per_second"
         );
+    }
+}
+
+/// The steps of a test call that refused a save, if that is what `e` is.
+fn refused_call(e: &AppError) -> Option<TestCall> {
+    match e {
+        AppError::Validation {
+            test_call: Some(call),
+            ..
+        } => Some((**call).clone()),
+        _ => None,
     }
 }
 
