@@ -5,8 +5,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use app::domain::authorization::{DigestAlgorithm, DigestQop};
-use webhooks_console::outbound::auth::{authorizer, AuthProfile, BasicConfig, DigestConfig};
 use app::domain::webhook::{Step, TestCall};
+use webhooks_console::outbound::auth::{authorizer, AuthProfile, BasicConfig, DigestConfig};
 use webhooks_console::outbound::test_call;
 use webhooks_console::secrets::Secret;
 
@@ -91,7 +91,10 @@ async fn digest_md5_and_sha256_answer_httpbins_challenge_within_the_test_call() 
         );
         let auth = authorizer(digest(algorithm), Arc::new(RecordingSink::default()));
         let first = bounded(test_call(&client, &url, auth.as_ref())).await;
-        assert!(first.ok, "{name}: the challenge must be answered: {first:?}");
+        assert!(
+            first.ok,
+            "{name}: the challenge must be answered: {first:?}"
+        );
         let auth_step = first.steps.iter().find(|s| s.step == Step::Auth);
         assert!(
             auth_step.is_some_and(|s| s.ok && s.detail.contains("401 Unauthorized first")),
