@@ -6,8 +6,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 start=$(date +%s)
-scripts/build.sh
 . scripts/setup.sh
+
+echo "== format and lints (before the long steps) ==" >&2
+cargo fmt --all -- --check
+# The server side (app with ssr, server, tests, benches), then the browser side (app with
+# hydrate): code behind each feature is linted on its own target. Lints: [workspace.lints].
+cargo clippy --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+scripts/build.sh
 
 echo "== cargo tests ==" >&2
 # --release reuses the dependencies the release binary was just built with.

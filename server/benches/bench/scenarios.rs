@@ -74,6 +74,7 @@ async fn mark(ctx: &Ctx, api: &Api, path: &str, hook: &str) -> Mark {
 /// Waits until the receiver has seen `accepted` new distinct events on `path` (or nothing new
 /// arrived for [`STALL`], or `limit` passed), then reads the server's failed and pending counts.
 /// Returns the ledger, the server's CPU when the wait ended, and the last arrival (unix nanos).
+#[allow(clippy::too_many_arguments)] // the scenario's context, then what this phase varies
 async fn settle(
     ctx: &Ctx,
     api: &Api,
@@ -173,7 +174,10 @@ impl Perf {
     fn stop(mut self) {
         if let Some(mut c) = self.0.take() {
             // SAFETY: signalling our own child.
-            unsafe { libc::kill(c.id() as i32, libc::SIGINT) };
+            #[allow(unsafe_code)]
+            unsafe {
+                libc::kill(c.id() as i32, libc::SIGINT)
+            };
             let _ = c.wait();
         }
     }
@@ -278,6 +282,7 @@ pub async fn dispatch(ctx: &mut Ctx) -> ScenarioReport {
 
 /// One paced phase: `rate` events/s for `seconds` to `svc`; figures p50/p99/max (ms) and its
 /// ledger.
+#[allow(clippy::too_many_arguments)] // the scenario's context, then what this phase varies
 async fn paced_phase(
     ctx: &Ctx,
     api: &Api,

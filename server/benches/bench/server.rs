@@ -173,6 +173,7 @@ impl Server {
         let f: Vec<&str> = rest.split_whitespace().collect();
         let ticks: u64 = f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap();
         // SAFETY: sysconf has no preconditions.
+        #[allow(unsafe_code)]
         let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as u64;
         ticks * 1_000_000 / hz
     }
@@ -191,7 +192,10 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         // SAFETY: signalling our own child by its pid.
-        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        #[allow(unsafe_code)]
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM)
+        };
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {

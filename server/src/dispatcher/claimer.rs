@@ -211,13 +211,14 @@ impl Claimer {
     pub(super) fn next_token_at(&self, now: Millis) -> Option<Millis> {
         let mut st = self.state();
         let rates: Vec<(i64, f64)> = st.rates.iter().map(|(w, r)| (*w, *r)).collect();
-        rates
-            .into_iter()
-            .filter_map(|(w, rate)| {
-                (st.buckets.available(w, rate, now) == 0)
-                    .then(|| st.buckets.next_token_at(w, rate, now))
-            })
-            .min()
+        let mut next = None;
+        for (w, rate) in rates {
+            if st.buckets.available(w, rate, now) == 0 {
+                let at = st.buckets.next_token_at(w, rate, now);
+                next = Some(next.map_or(at, |n: Millis| n.min(at)));
+            }
+        }
+        next
     }
 
     /// Deliveries in flight per webhook (tests and `/metrics`).

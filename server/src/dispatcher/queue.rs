@@ -37,9 +37,12 @@ pub(super) enum Target {
     Broken(ErrorCode, String),
 }
 
+/// The authorizer of each profile a batch uses, or why it cannot be had, looked up once a batch.
+type Authorizers = HashMap<i64, Result<Arc<dyn Authorizer>, (ErrorCode, String)>>;
+
 /// Prepares every webhook of `batch` once.
 pub(super) async fn prepare(inner: &Inner, batch: &ClaimedBatch) -> HashMap<i64, Arc<Target>> {
-    let mut auths: HashMap<i64, Result<Arc<dyn Authorizer>, (ErrorCode, String)>> = HashMap::new();
+    let mut auths: Authorizers = HashMap::new();
     let mut targets = HashMap::new();
     for d in &batch.deliveries {
         if targets.contains_key(&d.webhook_id) {
@@ -55,11 +58,7 @@ pub(super) async fn prepare(inner: &Inner, batch: &ClaimedBatch) -> HashMap<i64,
     targets
 }
 
-async fn ready(
-    inner: &Inner,
-    w: &WebhookTarget,
-    auths: &mut HashMap<i64, Result<Arc<dyn Authorizer>, (ErrorCode, String)>>,
-) -> Target {
+async fn ready(inner: &Inner, w: &WebhookTarget, auths: &mut Authorizers) -> Target {
     let url = match Url::parse(&w.url) {
         Ok(url) => url,
         Err(e) => return Target::Broken(ErrorCode::Other, format!("the URL is not valid: {e}")),
@@ -85,13 +84,13 @@ async fn ready(
     let authorizer = match w.authorization_id {
         None => Arc::new(NoAuth) as Arc<dyn Authorizer>,
         Some(id) => {
-            if !auths.contains_key(&id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = auths.entry(id) {
                 let found = inner
                     .authorizers
                     .authorizer(id)
                     .await
                     .map_err(|e| (e.code(), e.message().to_owned()));
-                auths.insert(id, found);
+                slot.insert(found);
             }
             match &auths[&id] {
                 Ok(a) => a.clone(),

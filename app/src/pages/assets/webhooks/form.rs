@@ -353,26 +353,6 @@ fn top_field(path: &str) -> String {
     path.split('/').next().unwrap_or_default().to_owned()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::top_field;
-
-    #[test]
-    fn errors_show_at_their_section_and_delivery_settings_at_their_own_field() {
-        assert_eq!(top_field("notifications/2"), "notifications");
-        assert_eq!(top_field("hub_signature/secret"), "hub_signature");
-        assert_eq!(top_field("url"), "url");
-        assert_eq!(
-            top_field("delivery/max_in_flight"),
-            "delivery/max_in_flight"
-        );
-        assert_eq!(
-            top_field("delivery/rate_per_second"),
-            "delivery/rate_per_second"
-        );
-    }
-}
-
 /// The steps of a test call that refused a save, if that is what `e` is.
 fn refused_call(e: &AppError) -> Option<TestCall> {
     match e {
@@ -395,4 +375,24 @@ fn server_error(e: AppError) -> (String, String) {
         other => other.to_string(),
     };
     (field, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::top_field;
+
+    #[test]
+    fn errors_show_at_their_section_and_delivery_settings_at_their_own_field() {
+        assert_eq!(top_field("notifications/2"), "notifications");
+        assert_eq!(top_field("hub_signature/secret"), "hub_signature");
+        assert_eq!(top_field("url"), "url");
+        assert_eq!(
+            top_field("delivery/max_in_flight"),
+            "delivery/max_in_flight"
+        );
+        assert_eq!(
+            top_field("delivery/rate_per_second"),
+            "delivery/rate_per_second"
+        );
+    }
 }
