@@ -145,6 +145,44 @@ test("a test call that does not get 200 keeps the form and says what came back",
   await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`${RECEIVER}/status/404`);
 });
 
+test("Run test call shows each step before saving: all green for 200, the request red for a 404", async ({ page }) => {
+  await openForm(page);
+  const url = page.getByLabel("URL", { exact: true });
+  const checklist = page.getByRole("status", { name: "Test call" });
+  const step = (name: string) => checklist.locator(`li[data-step="${name}"]`);
+
+  await url.fill(`${RECEIVER}/hooks/probe`);
+  await page.getByRole("button", { name: "Run test call", exact: true }).click();
+  await expect(checklist).toHaveClass(/\bok\b/);
+  for (const name of ["dns", "connect", "tls", "request"]) {
+    await expect(step(name)).toHaveClass(/\bok\b/);
+  }
+  await expect(step("dns")).toContainText("127.0.0.1");
+  await expect(step("tls")).toContainText("TLS 1.");
+  await expect(step("request")).toContainText("200 OK");
+  await expect(page).toHaveURL(/outbound-webhooks\/new$/); // nothing was saved
+
+  await url.fill(`${RECEIVER}/status/404`);
+  await page.getByRole("button", { name: "Run test call", exact: true }).click();
+  await expect(checklist).toHaveClass(/\bfailed\b/);
+  await expect(step("tls")).toHaveClass(/\bok\b/);
+  await expect(step("request")).toHaveClass(/\bfailed\b/);
+  await expect(step("request")).toContainText("404 Not Found");
+});
+
+test("a save the test call refuses shows the checklist with the step that broke", async ({ page }) => {
+  await openForm(page);
+  await page.getByLabel("Name", { exact: true }).fill(`Refused ${Date.now()}`);
+  await chooseEntity(page, "Order Updates");
+  await box(page, "SMS", "Delivered").check();
+  await page.getByLabel("URL", { exact: true }).fill(`${RECEIVER}/status/503`);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  const checklist = page.getByRole("status", { name: "Test call" });
+  await expect(checklist.locator('li[data-step="request"]')).toHaveClass(/\bfailed\b/);
+  await expect(checklist.locator('li[data-step="request"]')).toContainText("503");
+  await expect(page).toHaveURL(/outbound-webhooks\/new$/);
+});
+
 test("save lists the webhook; edit keeps the secret; delete asks first", async ({ page }) => {
   const name = `Receipts ${Date.now()}`;
   await openForm(page);
