@@ -21,6 +21,12 @@ echo "== cargo tests ==" >&2
 # --release reuses the dependencies the release binary was just built with.
 cargo test --release
 
+echo "== cargo tests again, on PostgreSQL (a fresh database per test) ==" >&2
+# TEST_DATABASE=postgres: the store tests and every spawned app run on wc_test_<random> databases
+# of the server at TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres; .ci/run
+# starts the local one), each dropped after its test.
+TEST_DATABASE=postgres cargo test --release
+
 echo "== schemathesis: every REST operation, generated requests, no 5xx ==" >&2
 scripts/schemathesis.sh target/release/webhooks-console
 

@@ -12,9 +12,9 @@ CREATE UNIQUE INDEX services_name ON services (name);
 CREATE TABLE numbers (
     id         BIGSERIAL PRIMARY KEY,
     number     TEXT    NOT NULL,
-    sms        BIGINT  NOT NULL CHECK (sms IN (0, 1)),
-    mms        BIGINT  NOT NULL CHECK (mms IN (0, 1)),
-    voice      BIGINT  NOT NULL CHECK (voice IN (0, 1)),
+    sms        BOOLEAN  NOT NULL,
+    mms        BOOLEAN  NOT NULL,
+    voice      BOOLEAN  NOT NULL,
     created_at BIGINT  NOT NULL,
     updated_at BIGINT  NOT NULL
 );
@@ -53,7 +53,7 @@ CREATE TABLE webhooks (
     hub_secret_enc   TEXT,
     authorization_id BIGINT,
     esme_bind_id     BIGINT  REFERENCES esme_binds (id),
-    enabled          BIGINT  NOT NULL CHECK (enabled IN (0, 1)),
+    enabled          BOOLEAN  NOT NULL,
     created_at       BIGINT  NOT NULL,
     updated_at       BIGINT  NOT NULL,
     CHECK ((entity_kind = 'service') = (service_id IS NOT NULL)),

@@ -10,7 +10,7 @@
 
 -- A webhook naming a profile deleted before this migration: no profile, and disabled, so it
 -- never delivers without the authorization it was saved with.
-UPDATE webhooks SET enabled = 0, authorization_id = NULL
+UPDATE webhooks SET enabled = FALSE, authorization_id = NULL
  WHERE authorization_id IS NOT NULL
    AND authorization_id NOT IN (SELECT id FROM authorizations);
 

@@ -161,32 +161,35 @@ mod tests {
         let who = Subjects::new(LOOPBACK, "ada@example.com");
         let mut now: Millis = 1_700_000_000_000;
         for _ in 0..4 {
-            failed(&store, &who, now).await.unwrap();
-            assert_eq!(check(&store, &who, now).await.unwrap(), None);
+            failed(&*store, &who, now).await.unwrap();
+            assert_eq!(check(&*store, &who, now).await.unwrap(), None);
         }
-        failed(&store, &who, now).await.unwrap();
-        assert_eq!(check(&store, &who, now).await.unwrap(), Some(RetryAfter(1)));
+        failed(&*store, &who, now).await.unwrap();
+        assert_eq!(
+            check(&*store, &who, now).await.unwrap(),
+            Some(RetryAfter(1))
+        );
         for expected in [2, 4, 8] {
             now += 1_000 * expected / 2;
-            assert_eq!(check(&store, &who, now).await.unwrap(), None, "block over");
-            failed(&store, &who, now).await.unwrap();
+            assert_eq!(check(&*store, &who, now).await.unwrap(), None, "block over");
+            failed(&*store, &who, now).await.unwrap();
             assert_eq!(
-                check(&store, &who, now).await.unwrap(),
+                check(&*store, &who, now).await.unwrap(),
                 Some(RetryAfter(expected as u64))
             );
             assert_eq!(
-                check(&store, &who, now + 1_000 * expected - 1)
+                check(&*store, &who, now + 1_000 * expected - 1)
                     .await
                     .unwrap(),
                 Some(RetryAfter(1))
             );
         }
         now += 8_000;
-        succeeded(&store, &who).await.unwrap();
+        succeeded(&*store, &who).await.unwrap();
         for _ in 0..4 {
-            failed(&store, &who, now).await.unwrap();
+            failed(&*store, &who, now).await.unwrap();
         }
-        assert_eq!(check(&store, &who, now).await.unwrap(), None);
+        assert_eq!(check(&*store, &who, now).await.unwrap(), None);
     }
 
     #[tokio::test]
@@ -195,10 +198,10 @@ mod tests {
         let who = Subjects::new(LOOPBACK, "ada@example.com");
         let now: Millis = 1_700_000_000_000;
         for _ in 0..4 {
-            failed(&store, &who, now).await.unwrap();
+            failed(&*store, &who, now).await.unwrap();
         }
         let later = now + FORGET_AFTER_MS + 1;
-        failed(&store, &who, later).await.unwrap();
-        assert_eq!(check(&store, &who, later).await.unwrap(), None);
+        failed(&*store, &who, later).await.unwrap();
+        assert_eq!(check(&*store, &who, later).await.unwrap(), None);
     }
 }

@@ -165,7 +165,7 @@ mod tests {
     use crate::outbound::auth::AuthProfile;
     use crate::{
         secrets::SecretKey,
-        store::{sqlite::test_store, AuthorizationStore as _, AuthorizationWrite},
+        store::{sqlite::test_store, AuthorizationWrite},
     };
 
     fn basic(secrets: &SecretBox, password: &str) -> AuthorizationWrite {
@@ -189,7 +189,6 @@ mod tests {
     #[tokio::test]
     async fn a_live_authorizer_is_kept_until_its_profile_changes_or_is_forgotten() {
         let (store, _dir) = test_store().await;
-        let store: Arc<dyn Store> = Arc::new(store);
         let secrets = Arc::new(SecretBox::new(&SecretKey::generate()));
         let registry = AuthorizerRegistry::new(
             store.clone(),

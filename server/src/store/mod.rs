@@ -1,6 +1,6 @@
 //! Persistence behind one interface. Everything the server keeps goes through [`Store`]; each
-//! database has one implementation (`sqlite` today, `postgres` to come) with its own migrations
-//! folder under `migrations/`. Each SQL statement has one home: the implementation's method.
+//! database has one implementation (`sqlite`, `postgres`) with its own migrations folder under
+//! `migrations/`. Each SQL statement has one home: the implementation's method.
 
 mod accounts;
 mod assets;
@@ -9,8 +9,11 @@ mod deliveries;
 mod delivery_log;
 pub mod latency;
 mod monitor;
+pub mod postgres;
 mod sealed;
 pub mod sqlite;
+#[cfg(test)]
+pub(crate) mod testing;
 mod throttle;
 mod url;
 mod webhooks;
@@ -126,10 +129,12 @@ impl<T> Store for T where
 {
 }
 
-/// Opens the database named by `url` (creating a SQLite file and its folder) and migrates it.
+/// Opens the database named by `url` (creating a SQLite file and its folder; a PostgreSQL
+/// database must exist) and migrates it.
 pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>, OpenError> {
     let store: Arc<dyn Store> = match url {
         DatabaseUrl::Sqlite { path, .. } => Arc::new(sqlite::SqliteStore::open(path).await?),
+        DatabaseUrl::Postgres { url } => Arc::new(postgres::PgStore::open(url).await?),
     };
     store.migrate().await.map_err(OpenError::Store)?;
     Ok(store)

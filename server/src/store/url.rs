@@ -6,7 +6,14 @@ use std::{path::PathBuf, str::FromStr};
 /// Where the data lives.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
-    Sqlite { url: String, path: PathBuf },
+    Sqlite {
+        url: String,
+        path: PathBuf,
+    },
+    /// A PostgreSQL server; the URL is handed to sqlx as it is (it may carry a password).
+    Postgres {
+        url: String,
+    },
 }
 
 impl std::fmt::Debug for DatabaseUrl {
@@ -14,6 +21,7 @@ impl std::fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DatabaseUrl::Sqlite { path, .. } => write!(f, "Sqlite({})", path.display()),
+            DatabaseUrl::Postgres { .. } => f.write_str("Postgres(<url>)"),
         }
     }
 }
@@ -36,9 +44,14 @@ impl FromStr for DatabaseUrl {
             });
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err("PostgreSQL is not supported by this build yet; use sqlite://PATH".into());
+            if url.len() <= "postgres://".len() + 1 {
+                return Err("give a server, e.g. postgres://user@host/database".into());
+            }
+            return Ok(DatabaseUrl::Postgres {
+                url: url.to_owned(),
+            });
         }
-        Err("expected sqlite://PATH".into())
+        Err("expected sqlite://PATH or postgres://USER@HOST/DATABASE".into())
     }
 }
 
@@ -57,7 +70,9 @@ mod tests {
             }
         );
         let abs: DatabaseUrl = "sqlite:///tmp/x.db?mode=rwc".parse().unwrap();
-        let DatabaseUrl::Sqlite { path, .. } = abs;
+        let DatabaseUrl::Sqlite { path, .. } = abs else {
+            panic!("a sqlite URL")
+        };
         assert_eq!(path, PathBuf::from("/tmp/x.db"));
     }
 
@@ -68,7 +83,7 @@ mod tests {
             "",
             "sqlite://",
             "sqlite::memory:",
-            "postgres://u@h/db",
+            "postgres://",
         ] {
             let e = url.parse::<DatabaseUrl>().unwrap_err();
             assert!(!e.is_empty(), "{url}: {e}");
@@ -76,8 +91,21 @@ mod tests {
     }
 
     #[test]
+    fn postgres_urls_are_kept_whole() {
+        for url in [
+            "postgres://u:pw@h:5432/db",
+            "postgresql://h/db?sslmode=disable",
+        ] {
+            let db: DatabaseUrl = url.parse().unwrap();
+            assert_eq!(db, DatabaseUrl::Postgres { url: url.into() });
+        }
+    }
+
+    #[test]
     fn database_urls_are_not_printed_in_debug_output() {
         let db: DatabaseUrl = "sqlite://data/webhooks.db?secret=1".parse().unwrap();
         assert!(!format!("{db:?}").contains("secret"));
+        let pg: DatabaseUrl = "postgres://u:hunter2@h/db".parse().unwrap();
+        assert!(!format!("{pg:?}").contains("hunter2"));
     }
 }

@@ -25,8 +25,21 @@ async fn free_port() -> u16 {
     crate::receiver::refused_port().await
 }
 
+/// Prepares the database the servers of folder `dir` use: a SQLite file in it, or with
+/// `TEST_DATABASE=postgres` a fresh PostgreSQL database (its URL kept in the folder, so every
+/// start and command of the test finds it; dropped with the returned guard).
+pub(crate) async fn prepare_database(dir: &Path) -> Option<crate::helpers::PgTestDatabase> {
+    if !crate::helpers::on_postgres() {
+        return None;
+    }
+    let pg = crate::helpers::PgTestDatabase::create().await;
+    std::fs::write(dir.join("database-url"), &pg.url).unwrap();
+    Some(pg)
+}
+
 pub(crate) fn common_args(dir: &Path, ca_file: &Path) -> Vec<String> {
-    let db = format!("sqlite://{}", dir.join("data/crash.db").display());
+    let db = std::fs::read_to_string(dir.join("database-url"))
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.join("data/crash.db").display()));
     [
         "--database-url",
         &db,
@@ -125,6 +138,7 @@ async fn a_killed_process_loses_no_accepted_event() {
     let answers = Answers::default().posts_after("/hook", &[200], "ok", Duration::from_millis(40));
     let receiver = Receiver::start(&ca, answers).await;
     let dir = tempfile::tempdir().unwrap();
+    let _pg = prepare_database(dir.path()).await;
     let ca_file = ca.write_pem(dir.path());
     let key = api_key(dir.path(), &ca_file);
 

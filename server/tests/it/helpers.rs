@@ -1,4 +1,7 @@
 //! `spawn_app()`: the application on 127.0.0.1:0 with its own database, and a client for it.
+//! The database is a SQLite file, or with `TEST_DATABASE=postgres` a fresh PostgreSQL database
+//! (`wc_test_<random>` on the server of `TEST_POSTGRES_URL`, default
+//! `postgres://postgres@127.0.0.1:5432/postgres`), dropped with the app.
 
 use std::sync::Arc;
 
@@ -21,6 +24,7 @@ pub struct TestApp {
     pub jobs: webhooks_console::startup::Jobs,
     /// Keeps cookies, never follows redirects (tests look at them).
     pub client: reqwest::Client,
+    _pg: Option<PgTestDatabase>,
     _dir: tempfile::TempDir,
 }
 
@@ -48,10 +52,18 @@ pub async fn spawn_app_manual(flags: &[&str]) -> TestApp {
 
 async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_url = format!("sqlite://{}", dir.path().join("data/test.db").display());
+    let brings_database = flags.contains(&"--database-url");
+    let pg = match brings_database {
+        false if on_postgres() => Some(PgTestDatabase::create().await),
+        _ => None,
+    };
+    let db_url = match &pg {
+        Some(pg) => pg.url.clone(),
+        None => format!("sqlite://{}", dir.path().join("data/test.db").display()),
+    };
     let mut args = vec!["webhooks-console", "--listen", "127.0.0.1:0"];
     // A fresh database per app, unless the test brings one (e.g. made by an older schema).
-    if !flags.contains(&"--database-url") {
+    if !brings_database {
         args.extend_from_slice(&["--database-url", &db_url]);
     }
     // Each app gets its own key file (unless the test brings one): no sharing, no race.
@@ -82,7 +94,74 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
         dispatcher,
         jobs,
         client,
+        _pg: pg,
         _dir: dir,
+    }
+}
+
+/// Whether `TEST_DATABASE` asks for PostgreSQL (else the tests run on SQLite).
+pub fn on_postgres() -> bool {
+    matches!(
+        std::env::var("TEST_DATABASE").as_deref(),
+        Ok("postgres") | Ok("postgresql") | Ok("pg")
+    )
+}
+
+/// A database `wc_test_<random>` on the test server, dropped (with its connections) on drop.
+pub struct PgTestDatabase {
+    pub url: String,
+    server: String,
+    name: String,
+}
+
+impl PgTestDatabase {
+    pub async fn create() -> Self {
+        use sqlx::Connection as _;
+        let server = std::env::var("TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+        let name = format!("wc_test_{:016x}", rand::random::<u64>());
+        let mut conn = sqlx::PgConnection::connect(&server)
+            .await
+            .unwrap_or_else(|e| panic!("TEST_DATABASE=postgres needs a server at {server}: {e}"));
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let _ = conn.close().await;
+        let base = server.split('?').next().unwrap_or_default();
+        let scheme_end = base.find("://").map_or(0, |i| i + 3);
+        let base = match base[scheme_end..].find('/') {
+            Some(slash) => &base[..scheme_end + slash],
+            None => base,
+        };
+        let url = format!("{base}/{name}");
+        PgTestDatabase { url, server, name }
+    }
+}
+
+impl Drop for PgTestDatabase {
+    // On a thread with its own runtime: a drop runs inside the test's runtime, which cannot
+    // be blocked on.
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                use sqlx::Connection as _;
+                let mut conn = sqlx::PgConnection::connect(&server).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await
+            })
+        })
+        .join();
+        if let Ok(Err(e)) = dropped {
+            eprintln!("could not drop the test database {}: {e}", self.name);
+        }
     }
 }
 

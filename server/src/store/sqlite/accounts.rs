@@ -222,7 +222,7 @@ mod tests {
 
     #[tokio::test]
     async fn opening_creates_the_folder_and_migrating_twice_is_harmless() {
-        let (store, dir) = store().await;
+        let (store, dir) = crate::store::testing::sqlite_store().await;
         assert!(dir.path().join("nested/test.db").exists());
         store.migrate().await.unwrap();
         assert_eq!(store.count_users().await.unwrap(), 0);

@@ -234,10 +234,7 @@ impl AuthorizationStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{
-        sqlite::test_store as store, AssetStore as _, EntityId, SealedValue, WebhookStore as _,
-        WebhookWrite,
-    };
+    use crate::store::{sqlite::test_store as store, EntityId, SealedValue, WebhookWrite};
 
     fn write(name: &str) -> AuthorizationWrite {
         AuthorizationWrite {

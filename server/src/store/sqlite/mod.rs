@@ -201,33 +201,6 @@ impl Database for SqliteStore {
     }
 }
 
-/// For store tests: claims every due delivery (up to `limit`), oldest due first, no fairness.
+/// The store tests run on the backend `TEST_DATABASE` names (see `store::testing`).
 #[cfg(test)]
-pub(crate) async fn claim_all_due(
-    store: &SqliteStore,
-    now: i64,
-    limit: usize,
-    lease: crate::store::Lease,
-) -> crate::store::ClaimedBatch {
-    use crate::store::DeliveryStore as _;
-    let scan = crate::store::DueScan {
-        now,
-        slots: limit,
-        free: limit,
-        busy: Vec::new(),
-        skip: Vec::new(),
-    };
-    let mut all = |c: &[crate::store::Candidate]| c.iter().map(|c| c.id).collect();
-    store.claim_due(&scan, lease, &mut all).await.unwrap().0
-}
-
-/// A fresh, migrated database file per test (kept until the `TempDir` drops).
-#[cfg(test)]
-pub(crate) async fn test_store() -> (SqliteStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("nested/test.db"))
-        .await
-        .unwrap();
-    store.migrate().await.unwrap();
-    (store, dir)
-}
+pub(crate) use crate::store::testing::{claim_all_due, test_store};

@@ -82,7 +82,7 @@ impl ThrottleStore for SqliteStore {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{sqlite::test_store as store, ThrottleStore as _};
+    use crate::store::sqlite::test_store as store;
 
     #[tokio::test]
     async fn failures_count_in_a_row_and_start_again_once_forgotten() {

@@ -298,7 +298,7 @@ impl WebhookStore for SqliteStore {
 mod tests {
     use super::*;
     use crate::secrets::{aad, Sealing, Secret, SecretBox, SecretKey};
-    use crate::store::{sqlite::test_store as store, AssetRef, AssetStore as _, SealedValue};
+    use crate::store::{sqlite::test_store as store, AssetRef, SealedValue};
     use std::sync::Arc;
 
     #[tokio::test]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::json;
 
-use crate::crash::{api_key, call, start};
+use crate::crash::{api_key, call, prepare_database, start};
 use crate::receiver::{Answers, Receiver, TestCa};
 
 /// The value of the series `name` (its labels as written, e.g. `{outcome="delivered"}`).
@@ -25,6 +25,7 @@ async fn metrics_count_deliveries_by_outcome_attempts_by_class_retries_and_the_q
         .posts("/down", &[500], "");
     let receiver = Receiver::start(&ca, answers).await;
     let dir = tempfile::tempdir().unwrap();
+    let _pg = prepare_database(dir.path()).await;
     let ca_file = ca.write_pem(dir.path());
     let key = api_key(dir.path(), &ca_file);
     let mut server = start(dir.path(), &ca_file, 0).await;

@@ -4,11 +4,11 @@
 use super::*;
 use crate::store::{
     sqlite::{claim_all_due, test_store},
-    AssetStore as _, EntityId, IngestOptions, Lease, NewEvent, NextState, WebhookStore as _,
-    WebhookWrite,
+    testing::TestDb,
+    EntityId, IngestOptions, Lease, NewEvent, NextState, WebhookWrite,
 };
 
-async fn setup() -> (SqliteStore, tempfile::TempDir, i64) {
+async fn setup() -> (std::sync::Arc<dyn crate::store::Store>, TestDb, i64) {
     let (s, dir) = test_store().await;
     let svc = s.insert_service("Billing").await.unwrap();
     let write = WebhookWrite {
@@ -81,13 +81,13 @@ async fn a_stale_lease_cannot_record_and_an_expired_lease_is_claimed_again() {
         token: 1,
         until: now + 1_000,
     };
-    let batch = claim_all_due(&s, now, 10, first).await;
+    let batch = claim_all_due(&*s, now, 10, first).await;
     assert_eq!(batch.deliveries.len(), 1);
     assert_eq!(&batch.deliveries[0].body[..], b"{\"k\":1}");
     let id = batch.deliveries[0].id;
     // While leased it is not due…
     let early = claim_all_due(
-        &s,
+        &*s,
         now,
         10,
         Lease {
@@ -103,7 +103,7 @@ async fn a_stale_lease_cannot_record_and_an_expired_lease_is_claimed_again() {
         token: 3,
         until: later + 1_000,
     };
-    let retaken = claim_all_due(&s, later, 10, second).await;
+    let retaken = claim_all_due(&*s, later, 10, second).await;
     assert_eq!(retaken.deliveries.len(), 1);
     // The first worker's late result is dropped; the holder's is kept.
     assert_eq!(s.record(&[delivered(id, 1)]).await.unwrap(), 0);

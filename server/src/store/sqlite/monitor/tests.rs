@@ -6,12 +6,12 @@ use bytes::Bytes;
 use super::*;
 use crate::store::{
     sqlite::{claim_all_due, test_store},
-    AssetStore as _, AttemptLog, AttemptResult, DeliveryLogStore as _, DeliveryStatus,
-    DeliveryStore as _, EntityId, Grain, IngestOptions, Lease, NewEvent, NextState, StatsTotals,
-    Trigger, WebhookStore as _, WebhookWrite,
+    testing::TestDb,
+    AttemptLog, AttemptResult, DeliveryStatus, EntityId, Grain, IngestOptions, Lease, NewEvent,
+    NextState, StatsTotals, Trigger, WebhookWrite,
 };
 
-async fn setup() -> (SqliteStore, tempfile::TempDir, i64, i64) {
+async fn setup() -> (std::sync::Arc<dyn crate::store::Store>, TestDb, i64, i64) {
     let (s, dir) = test_store().await;
     let svc = s.insert_service("Billing").await.unwrap();
     let hook = s
@@ -33,7 +33,7 @@ async fn setup() -> (SqliteStore, tempfile::TempDir, i64, i64) {
     (s, dir, svc.id, hook.id)
 }
 
-async fn ingest(s: &SqliteStore, service: i64, n: usize) -> Vec<i64> {
+async fn ingest(s: &dyn crate::store::Store, service: i64, n: usize) -> Vec<i64> {
     let events: Vec<NewEvent> = (0..n)
         .map(|i| NewEvent {
             event_id: format!("e-{i}-{}", now_millis()),
@@ -65,7 +65,7 @@ fn attempt(status: Option<u16>, error: Option<&str>) -> AttemptLog {
 
 /// Claims everything due and records `outcome(i)` for the i-th claimed delivery.
 async fn work(
-    s: &SqliteStore,
+    s: &dyn crate::store::Store,
     outcome: impl Fn(usize) -> (NextState, Option<u16>, Option<&'static str>),
 ) {
     let lease = Lease {
@@ -109,9 +109,9 @@ fn hour_window() -> StatsWindow {
 #[tokio::test]
 async fn aggregates_count_attempts_and_endings_in_the_transaction_that_records_them() {
     let (s, _d, svc, hook) = setup().await;
-    ingest(&s, svc, 5).await;
+    ingest(&*s, svc, 5).await;
     // Two delivered, one failed for good (404), two retried after a timeout.
-    work(&s, |i| match i {
+    work(&*s, |i| match i {
         0 | 1 => (NextState::Delivered, Some(200), None),
         2 => (NextState::Failed, Some(404), None),
         _ => (
@@ -159,8 +159,8 @@ async fn aggregates_count_attempts_and_endings_in_the_transaction_that_records_t
 #[tokio::test]
 async fn a_bulk_step_moves_the_cursor_queues_once_and_skips_what_is_pending() {
     let (s, _d, svc, _hook) = setup().await;
-    let ids = ingest(&s, svc, 5).await;
-    work(&s, |_| (NextState::Failed, Some(500), None)).await;
+    let ids = ingest(&*s, svc, 5).await;
+    work(&*s, |_| (NextState::Failed, Some(500), None)).await;
     let filter = DeliveryFilter {
         status: Some(DeliveryStatus::Failed),
         limit: 2,
@@ -200,7 +200,7 @@ async fn a_bulk_step_moves_the_cursor_queues_once_and_skips_what_is_pending() {
         token: 9,
         until: now_millis() + 60_000,
     };
-    let batch = claim_all_due(&s, now_millis(), 10, lease).await;
+    let batch = claim_all_due(&*s, now_millis(), 10, lease).await;
     assert_eq!(batch.deliveries.len(), 5);
     assert!(batch
         .deliveries
@@ -211,8 +211,8 @@ async fn a_bulk_step_moves_the_cursor_queues_once_and_skips_what_is_pending() {
 #[tokio::test]
 async fn a_pending_delivery_is_skipped_and_a_cancelled_job_does_nothing_more() {
     let (s, _d, svc, _hook) = setup().await;
-    let ids = ingest(&s, svc, 3).await;
-    work(&s, |i| match i {
+    let ids = ingest(&*s, svc, 3).await;
+    work(&*s, |i| match i {
         0 => (NextState::Retry(now_millis() + 60_000), Some(503), None),
         _ => (NextState::Failed, Some(500), None),
     })
@@ -253,8 +253,8 @@ async fn a_pending_delivery_is_skipped_and_a_cancelled_job_does_nothing_more() {
 #[tokio::test]
 async fn pruning_takes_old_ended_deliveries_in_batches_and_leaves_pending_ones() {
     let (s, _d, svc, _hook) = setup().await;
-    ingest(&s, svc, 5).await;
-    work(&s, |i| match i {
+    ingest(&*s, svc, 5).await;
+    work(&*s, |i| match i {
         0 => (NextState::Retry(now_millis() + 60_000), Some(503), None),
         _ => (NextState::Delivered, Some(200), None),
     })

@@ -1,0 +1,262 @@
+//! Claiming deliveries in PostgreSQL: the fair claim of due deliveries, one delivery for a
+//! resend, and renewing live leases. Several instances claim from one database at once.
+//!
+//! Why `FOR UPDATE SKIP LOCKED`: the candidates a claim reads are locked until it commits, and
+//! another instance's claim passes over them instead of waiting, so two instances never lease
+//! the same delivery and never queue behind each other. Why next_attempt_at = lease_until, as in
+//! SQLite: a leased delivery is due again exactly when its lease expires, so the deliveries of an
+//! instance killed mid-send are taken back by the ordinary claim of any other one. The candidates
+//! are read per webhook (see `DueScan` for why), by the partial per-webhook pending index.
+
+use sqlx::{PgPool, Postgres, Row as _};
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+use sqlx::Transaction;
+
+use super::db;
+use crate::store::{
+    Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryStatus, DueScan, Lease,
+    Millis, ResendClaim, StoreError, WebhookTarget,
+};
+
+/// Reads the candidates, leases the chosen ones and reads them back, in one transaction.
+pub(super) async fn due(
+    pool: &PgPool,
+    scan: &DueScan,
+    lease: Lease,
+    choose: &mut Chooser<'_>,
+) -> Result<(ClaimedBatch, usize), StoreError> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    let due = webhooks_with_due_work(&mut tx, scan.now).await?;
+    let per_webhook = scan.per_webhook(&due);
+    let wanted: Vec<i64> = due.into_iter().filter(|w| !scan.skip.contains(w)).collect();
+    let mut candidates = oldest_due_of(&mut tx, &wanted, scan.now, per_webhook).await?;
+    candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
+    let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
+    let seen = candidates.len();
+    let chosen = choose(&candidates);
+    if chosen.is_empty() {
+        // Ends the transaction, which releases the candidates' locks.
+        tx.rollback().await.map_err(db)?;
+        return Ok((ClaimedBatch::default(), seen));
+    }
+    // The chosen rows are locked by this transaction since they were read: still pending.
+    sqlx::query(
+        "UPDATE deliveries SET lease_token = $1, lease_until = $2, next_attempt_at = $2
+         WHERE status = 'pending' AND id = ANY($3)",
+    )
+    .bind(lease.token)
+    .bind(lease.until)
+    .bind(&chosen)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let batch = read_claimed(&mut tx, lease).await?;
+    tx.commit().await.map_err(db)?;
+    Ok((batch, seen))
+}
+
+/// The webhooks with deliveries due at `now`, by a loose index scan of the per-webhook pending
+/// index (a recursive query: one index seek per webhook with pending deliveries, whatever their
+/// backlogs). Rows locked by another claim still count: the webhook has work.
+async fn webhooks_with_due_work(
+    tx: &mut Transaction<'_, Postgres>,
+    now: Millis,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "WITH RECURSIVE hooks(id) AS (
+           SELECT (SELECT webhook_id FROM deliveries
+                   WHERE status = 'pending' ORDER BY webhook_id LIMIT 1)
+           UNION ALL
+           SELECT (SELECT webhook_id FROM deliveries
+                   WHERE status = 'pending' AND webhook_id > hooks.id
+                   ORDER BY webhook_id LIMIT 1)
+           FROM hooks WHERE hooks.id IS NOT NULL
+         )
+         SELECT h.id FROM hooks h
+         WHERE h.id IS NOT NULL AND EXISTS (
+           SELECT 1 FROM deliveries x
+           WHERE x.status = 'pending' AND x.webhook_id = h.id AND x.next_attempt_at <= $1)",
+    )
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The oldest `limit` due deliveries of each of `webhooks` not locked by another claim, locked
+/// for this one, with the webhooks' own limits, as (due at, candidate).
+async fn oldest_due_of(
+    tx: &mut Transaction<'_, Postgres>,
+    webhooks: &[i64],
+    now: Millis,
+    limit: usize,
+) -> Result<Vec<(Millis, Candidate)>, StoreError> {
+    if webhooks.is_empty() {
+        return Ok(Vec::new());
+    }
+    // One statement for every webhook: a LATERAL sub-select per webhook id of the array.
+    let rows = sqlx::query(
+        "SELECT c.id, c.webhook_id, w.max_in_flight, w.rate_per_second,
+                CASE WHEN w.max_in_flight IS NULL THEN 0 ELSE
+                  (SELECT COUNT(*) FROM deliveries l
+                   WHERE l.webhook_id = c.webhook_id AND l.lease_token IS NOT NULL
+                     AND l.lease_until > $2) END,
+                c.next_attempt_at
+         FROM UNNEST($1::BIGINT[]) AS h(id)
+         CROSS JOIN LATERAL (
+           SELECT id, webhook_id, next_attempt_at FROM deliveries
+           WHERE status = 'pending' AND webhook_id = h.id AND next_attempt_at <= $2
+           ORDER BY next_attempt_at LIMIT $3
+           FOR UPDATE SKIP LOCKED
+         ) c
+         LEFT JOIN webhooks w ON w.id = c.webhook_id",
+    )
+    .bind(webhooks)
+    .bind(now)
+    .bind(limit as i64)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let candidate = Candidate {
+                id: r.get(0),
+                webhook_id: r.get(1),
+                max_in_flight: r
+                    .get::<Option<i64>, _>(2)
+                    .map(|n| n.clamp(1, u32::MAX as i64) as u32),
+                rate_per_second: r.get(3),
+                leased_anywhere: r.get::<i64, _>(4).max(0) as u32,
+            };
+            (r.get::<Millis, _>(5), candidate)
+        })
+        .collect())
+}
+
+/// A resend's delivery (unless a live lease holds it), or the deliveries created leased.
+pub(super) async fn one(
+    pool: &PgPool,
+    what: ClaimWhat,
+    lease: Lease,
+) -> Result<ResendClaim, StoreError> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    if let ClaimWhat::Delivery { id, now } = what {
+        // FOR UPDATE: a claim of another instance that holds the row finishes first, and its
+        // lease is then seen here.
+        let row =
+            sqlx::query("SELECT lease_token, lease_until FROM deliveries WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(db)?;
+        let Some(row) = row else {
+            return Ok(ResendClaim::Missing);
+        };
+        let (token, until): (Option<i64>, Option<Millis>) = (row.get(0), row.get(1));
+        if let (Some(_), Some(until)) = (token, until) {
+            if until > now {
+                return Ok(ResendClaim::Busy { until });
+            }
+        }
+        sqlx::query(
+            "UPDATE deliveries SET lease_token = $1, lease_until = $2, next_attempt_at = $2
+             WHERE id = $3",
+        )
+        .bind(lease.token)
+        .bind(lease.until)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    }
+    let batch = read_claimed(&mut tx, lease).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(if batch.deliveries.is_empty() {
+        ResendClaim::Missing
+    } else {
+        ResendClaim::Claimed(batch)
+    })
+}
+
+/// Extends the leases still held (a result recorded meanwhile cleared its token: untouched).
+pub(super) async fn renew(pool: &PgPool, tokens: &[i64], until: Millis) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE deliveries SET lease_until = $1, next_attempt_at = $1
+         WHERE status = 'pending' AND lease_token = ANY($2)",
+    )
+    .bind(until)
+    .bind(tokens)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    Ok(done.rows_affected())
+}
+
+/// Reads the deliveries holding `token`, with their event id, body and webhooks.
+async fn read_claimed(
+    tx: &mut Transaction<'_, Postgres>,
+    lease: Lease,
+) -> Result<ClaimedBatch, StoreError> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body, d.resend_from
+         FROM deliveries d
+         JOIN events e ON e.id = d.event_row
+         JOIN event_payloads p ON p.event_row = d.event_row
+         WHERE d.lease_token = $1
+         ORDER BY d.id",
+    )
+    .bind(lease.token)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    let mut deliveries = Vec::with_capacity(rows.len());
+    for r in rows {
+        let status: &str = r.get(2);
+        deliveries.push(ClaimedDelivery {
+            id: r.get(0),
+            webhook_id: r.get(1),
+            status: DeliveryStatus::parse(status).ok_or_else(|| {
+                StoreError::Database(sqlx::Error::Decode("delivery status".into()))
+            })?,
+            scheduled_count: r.get(3),
+            event_id: r.get(4),
+            body: Bytes::from(r.get::<Vec<u8>, _>(5)),
+            resend_from: r.get::<Option<&str>, _>(6).and_then(DeliveryStatus::parse),
+        });
+    }
+    if deliveries.is_empty() {
+        return Ok(ClaimedBatch::default());
+    }
+    let hooks = sqlx::query(
+        "SELECT id, url, hub_algorithm, hub_secret_enc, authorization_id, enabled FROM webhooks
+         WHERE id IN (SELECT DISTINCT webhook_id FROM deliveries WHERE lease_token = $1)",
+    )
+    .bind(lease.token)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    let webhooks: HashMap<i64, WebhookTarget> = hooks
+        .into_iter()
+        .map(|r| {
+            let t = WebhookTarget {
+                id: r.get(0),
+                url: r.get(1),
+                hub_algorithm: r.get(2),
+                hub_secret_enc: r.get(3),
+                authorization_id: r.get(4),
+                enabled: r.get(5),
+            };
+            (t.id, t)
+        })
+        .collect();
+    Ok(ClaimedBatch {
+        lease: Some(lease),
+        deliveries,
+        webhooks,
+    })
+}
