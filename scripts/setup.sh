@@ -2,7 +2,7 @@
 # Installs whatever this machine is missing to build and test webhooks-console, and nothing it
 # already has: the wasm32 target, cargo-leptos, the wasm-bindgen CLI, Debian's chromium, and the
 # npm packages of end2end/ (Playwright, oauth2-mock-server, binaryen's wasm-opt for release
-# builds) and the Python test peers (httpbin, gunicorn, botocore).
+# builds) and the Python test peers (httpbin, gunicorn, botocore, smpplib).
 # Source it (`. scripts/setup.sh`) to also get wasm-opt on PATH.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -48,7 +48,8 @@ if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
   cp end2end/package-lock.json "$stamp"
 fi
 
-# Real test peers from PyPI (httpbin under gunicorn for Basic/Digest, botocore to re-sign SigV4),
+# Real test peers from PyPI (httpbin under gunicorn for Basic/Digest, botocore to re-sign SigV4,
+# smpplib as a real ESME for the SMPP listener),
 # in a venv beside the cargo cache; reinstalled only when their requirements change.
 cache="${WEBHOOKS_CONSOLE_CACHE:-$HOME/.cache/webhooks-console}"
 venv="$cache/venv"

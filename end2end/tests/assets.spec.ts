@@ -161,6 +161,7 @@ test("an ESME bind is added, its password is never shown, it is edited and delet
     "System ID",
     "Description",
     "Password",
+    "Sessions",
     "Last Modified",
     "Actions",
   ]);
@@ -168,6 +169,7 @@ test("an ESME bind is added, its password is never shown, it is edited and delet
   await expect(bind.locator("td").nth(0)).toHaveText(/^\d+$/);
   await expect(bind.locator("td").nth(2)).toHaveText("Partner SMSC");
   await expect(bind.locator("td").nth(3)).toHaveText("set");
+  await expect(bind.locator("td").nth(4)).toHaveText("none");
   expect(await page.content()).not.toContain(password);
 
   await bind.getByRole("link", { name: `Edit ${systemId}`, exact: true }).click();

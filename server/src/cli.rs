@@ -109,6 +109,17 @@ pub struct GlobalArgs {
     #[arg(long, env = "RETAIN_DELIVERIES", default_value = "30d", value_parser = parse_duration, global = true)]
     pub retain_deliveries: Duration,
 
+    /// Address (IP:port) of the SMPP 3.4 listener where ESMEs bind (as receiver or transceiver,
+    /// with an ESME bind's system ID and password) to receive forwarded incoming SMS. Off when
+    /// not given.
+    #[arg(long, env = "SMPP_LISTEN", global = true)]
+    pub smpp_listen: Option<SocketAddr>,
+
+    /// An SMPP session silent this long is sent an enquire_link; one silent twice as long is
+    /// dropped (also the time a new connection has to bind).
+    #[arg(long, default_value = "30s", value_parser = parse_duration, global = true)]
+    pub smpp_enquire_link: Duration,
+
     /// Log filter for stderr, e.g. `info`, `debug`, `webhooks_console=debug,info`.
     #[arg(long, default_value = "info", global = true)]
     pub log: String,
@@ -383,9 +394,32 @@ mod tests {
             "--retry-schedule",
             "RETRY_SCHEDULE",
             "60s,60s,60s",
+            "--smpp-listen",
+            "SMPP_LISTEN",
+            "--smpp-enquire-link",
         ] {
             assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
         }
+    }
+
+    #[test]
+    fn the_smpp_listener_is_off_unless_an_address_is_given() {
+        assert_eq!(ok(&[]).global.smpp_listen, None);
+        let cli = ok(&[
+            "--smpp-listen",
+            "127.0.0.1:2775",
+            "--smpp-enquire-link",
+            "5s",
+        ]);
+        assert_eq!(
+            cli.global.smpp_listen.map(|a| a.to_string()).as_deref(),
+            Some("127.0.0.1:2775")
+        );
+        assert_eq!(cli.global.smpp_enquire_link, Duration::from_secs(5));
+        assert!(matches!(
+            err(&["--smpp-listen", "not an address"]),
+            ParseOutcome::Usage(_)
+        ));
     }
 
     #[test]

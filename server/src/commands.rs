@@ -56,7 +56,8 @@ async fn serve(config: Config) -> ExitCode {
             e @ (StartError::Database(_)
             | StartError::Listen { .. }
             | StartError::SecretKey(_)
-            | StartError::Outbound(_)),
+            | StartError::Outbound(_)
+            | StartError::SmppListen { .. }),
         ) => return fail(USAGE, &e),
         Err(e) => return fail(1, &e),
     };

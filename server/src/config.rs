@@ -50,6 +50,9 @@ pub struct Config {
     pub max_in_flight: usize,
     /// `--retain-deliveries`.
     pub retain_deliveries: Duration,
+    /// `--smpp-listen`: where the SMPP listener binds; `None`: no listener.
+    pub smpp_listen: Option<SocketAddr>,
+    pub smpp: crate::smpp::SmppConfig,
     /// Whether `serve` runs the background workers (the dispatcher, bulk resends, retention).
     /// Always true from the command line; tests turn it off and drive their `run_once` instead.
     pub run_dispatcher: bool,
@@ -91,6 +94,10 @@ impl Config {
             retry_schedule: args.retry_schedule.clone(),
             retain_deliveries: args.retain_deliveries,
             max_in_flight: args.max_in_flight as usize,
+            smpp_listen: args.smpp_listen,
+            smpp: crate::smpp::SmppConfig {
+                enquire_link: args.smpp_enquire_link,
+            },
             run_dispatcher: true,
         })
     }

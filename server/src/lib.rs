@@ -1,5 +1,5 @@
 //! webhooks-console, the server side: configuration, storage, authentication, the REST API,
-//! the web routes around the Leptos console, and the dispatcher.
+//! the web routes around the Leptos console, the dispatcher, and the SMPP listener.
 
 pub mod auth;
 pub mod authorizers;
@@ -12,6 +12,7 @@ pub mod outbound;
 pub mod rest;
 pub mod secrets;
 pub mod services;
+pub mod smpp;
 pub mod startup;
 pub mod state;
 pub mod store;

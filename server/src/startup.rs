@@ -23,6 +23,7 @@ use crate::{
     rest,
     secrets::{Column, SecretBox, SecretError, SecretKey},
     services::{self, demo},
+    smpp,
     state::{provide_server_context, AppState},
     store::{self, NewUser, OpenError, Store},
     telemetry,
@@ -50,6 +51,12 @@ pub enum StartError {
     Outbound(#[from] ClientBuildError),
     #[error("cannot add the demo data: {0}")]
     Demo(String),
+    /// The `--smpp-listen` address cannot be used (exit code 2).
+    #[error("--smpp-listen: cannot listen on {addr}: {source}")]
+    SmppListen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub struct Application {
@@ -57,6 +64,9 @@ pub struct Application {
     router: Router,
     state: AppState,
     jobs: Jobs,
+    /// The SMPP listener (`--smpp-listen`), bound, accepting once served.
+    smpp: Option<smpp::Listener>,
+    smpp_addr: Option<SocketAddr>,
 }
 
 /// The background jobs beside the dispatcher (tests drive them with `run_once`).
@@ -105,11 +115,36 @@ impl Application {
             secrets.clone(),
             format!("{}/oauth/callback", public_url.trim_end_matches('/')),
         ));
+        // The sessions bound to this process's SMPP listener: the dispatcher sends SMPP
+        // deliveries through them (none without `--smpp-listen`: those deliveries wait, retried).
+        let sessions = Arc::new(smpp::Sessions::new());
+        let smpp = match config.smpp_listen {
+            None => None,
+            Some(addr) => Some(
+                smpp::Listener::bind(
+                    addr,
+                    store.clone(),
+                    secrets.clone(),
+                    sessions.clone(),
+                    config.smpp.clone(),
+                )
+                .await
+                .map_err(|source| StartError::SmppListen { addr, source })?,
+            ),
+        };
+        let smpp_addr = match (&smpp, config.smpp_listen) {
+            (Some(l), Some(addr)) => Some(
+                l.local_addr()
+                    .map_err(|source| StartError::SmppListen { addr, source })?,
+            ),
+            _ => None,
+        };
         let dispatcher = Dispatcher::new(
             store.clone(),
             outbound.clone(),
             secrets.clone(),
             authorizers.clone(),
+            sessions.clone(),
             DispatcherConfig {
                 concurrency: config.max_in_flight,
                 ..DispatcherConfig::new(config.retry_schedule.clone(), config.request_timeout)
@@ -129,6 +164,7 @@ impl Application {
             authorizers,
             dispatcher: dispatcher.clone(),
             bulk: bulk.clone(),
+            sessions,
         });
         if config.demo_data
             && demo::seed(store.as_ref(), services.assets.as_ref())
@@ -153,6 +189,8 @@ impl Application {
             router,
             state,
             jobs,
+            smpp,
+            smpp_addr,
         })
     }
 
@@ -182,10 +220,23 @@ impl Application {
         self.jobs.clone()
     }
 
+    /// The address the SMPP listener is bound to (`--smpp-listen`; useful with port 0).
+    pub fn smpp_addr(&self) -> Option<SocketAddr> {
+        self.smpp_addr
+    }
+
     /// Serves (and, unless turned off, runs the background workers) until Ctrl-C / SIGTERM, then
     /// finishes the requests and the deliveries in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr(), "serving the console on http://{}", self.addr());
+        // The SMPP listener runs whether or not the workers do: tests that drive the dispatcher
+        // themselves still need ESMEs to bind.
+        let smpp = self.smpp.map(|listener| {
+            if let Some(addr) = self.smpp_addr {
+                tracing::info!(%addr, "SMPP listener: ESMEs bind on {addr}");
+            }
+            listener.spawn()
+        });
         let dispatcher = self.state.dispatcher.clone();
         let jobs = self.jobs.clone();
         let workers = self.state.config.run_dispatcher.then(|| {
@@ -207,6 +258,9 @@ impl Application {
             jobs.retention.shutdown();
             dispatcher.shutdown();
             let _ = tokio::join!(delivering, bulk, retention);
+        }
+        if let Some(accepting) = smpp {
+            accepting.abort();
         }
         served
     }

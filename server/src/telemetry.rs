@@ -40,6 +40,7 @@ pub fn metrics_handle() -> PrometheusHandle {
                 "Time to produce a response"
             );
             crate::dispatcher::metrics::describe();
+            crate::smpp::describe();
             handle
         })
         .clone()

@@ -321,6 +321,11 @@ pub const ERROR_CODES: &[(&str, &str)] = &[
     ("other", "The request could not be made."),
     ("webhook_deleted", "The webhook was deleted before the delivery could be made."),
     ("webhook_disabled", "The webhook is disabled, so the delivery was not made."),
+    ("smpp_not_bound", "No session of the webhook's ESME bind was bound to the SMPP listener, so the deliver_sm could not be sent."),
+    ("smpp_closed", "The ESME's SMPP session ended before it answered the deliver_sm."),
+    ("smpp_status", "The ESME answered the deliver_sm with an error command_status."),
+    ("smpp_payload", "The incoming message's payload has no usable oa, da or message to build a deliver_sm from."),
+    ("smpp_forward_off", "The webhook no longer forwards to SMPP, so the deliver_sm was not sent."),
 ];
 
 /// What `code` means, for the attempt and delivery pages.

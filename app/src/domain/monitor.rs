@@ -65,6 +65,14 @@ pub struct DeliveryView {
     pub last_error_code: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// How it is sent: `http` (the webhook's POST) or `smpp` (a `deliver_sm` to the webhook's
+    /// ESME bind, Forward to SMPP).
+    #[serde(default = "http")]
+    pub transport: String,
+}
+
+fn http() -> String {
+    "http".into()
 }
 
 /// Why an attempt was made.
@@ -90,6 +98,9 @@ pub struct AttemptView {
     pub error_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
+    /// An SMPP attempt's answer: the `deliver_sm_resp`'s command_status (0 = ESME_ROK).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smpp_status: Option<i64>,
     pub response_headers: Headers,
     /// The first 4 KiB of the answer, as text.
     pub response_body: String,

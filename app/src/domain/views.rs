@@ -38,6 +38,20 @@ pub struct EsmeBindView {
     pub description: String,
     pub password_set: bool,
     pub updated_at: String,
+    /// Its live SMPP sessions on this instance (CONTRACT §4 "SMPP"), oldest first.
+    #[serde(default)]
+    pub sessions: Vec<SmppSessionView>,
+}
+
+/// One bound SMPP session of an ESME bind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmppSessionView {
+    /// RFC 3339.
+    pub bound_at: String,
+    /// The ESME's address, `ip:port`.
+    pub peer: String,
+    /// `receiver` or `transceiver`.
+    pub bind_type: String,
 }
 
 /// The entity a webhook hangs on, with what the UI shows for it.

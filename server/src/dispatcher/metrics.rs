@@ -23,7 +23,12 @@ pub fn status_class(status: Option<u16>) -> &'static str {
 pub(crate) fn count(results: &[AttemptResult]) {
     for r in results {
         if let Some(a) = &r.attempt {
-            let class = status_class(a.status_code);
+            // An SMPP attempt's answer is a command_status, not an HTTP status.
+            let class = match a.smpp_status {
+                Some(0) => "smpp_ok",
+                Some(_) => "smpp_error",
+                None => status_class(a.status_code),
+            };
             metrics::counter!("webhook_delivery_attempts_total", "class" => class).increment(1);
             metrics::histogram!("webhook_attempt_duration_seconds")
                 .record(a.duration_ms.max(0) as f64 / 1000.0);

@@ -5,7 +5,8 @@
 //! transaction and wakes the dispatcher; `claimer` leases due deliveries fairly (`fairness`: the
 //! send slots shared among the webhooks with work); `queue` prepares each webhook once per batch
 //! and works on each delivery with no transaction open (`send`, `signing`); `outcome` and
-//! `retry` decide what comes next; the results are recorded in batches, fenced on the lease;
+//! `retry` decide what comes next (`smpp`: an SMPP delivery's attempt, a `deliver_sm` instead of
+//! the POST); the results are recorded in batches, fenced on the lease;
 //! `worker` runs it all in the background and renews the leases of attempts still running.
 //!
 //! Guarantees: at-least-once. A delivery is written with its event; a claimed delivery whose
@@ -22,6 +23,7 @@ mod queue;
 pub mod retry;
 pub mod send;
 pub mod signing;
+mod smpp;
 mod worker;
 
 use std::{sync::Arc, time::Duration};
@@ -36,7 +38,7 @@ use crate::outbound::{AuthorizerSource, OutboundClient};
 use crate::secrets::SecretBox;
 use crate::store::{
     now_millis, AttemptResult, ClaimWhat, ClaimedBatch, Lease, Millis, ResendClaim, Store,
-    StoreError, Trigger,
+    StoreError, Transport, Trigger,
 };
 
 /// How the dispatcher works.
@@ -85,6 +87,8 @@ pub(crate) struct Inner {
     pub(crate) client: Arc<OutboundClient>,
     pub(crate) secrets: Arc<SecretBox>,
     pub(crate) authorizers: Arc<dyn AuthorizerSource>,
+    /// The bound SMPP sessions an SMPP delivery is sent through.
+    pub(crate) sessions: Arc<crate::smpp::Sessions>,
     pub(crate) config: DispatcherConfig,
     claimer: claimer::Claimer,
     wake: Notify,
@@ -106,6 +110,7 @@ impl Dispatcher {
         client: Arc<OutboundClient>,
         secrets: Arc<SecretBox>,
         authorizers: Arc<dyn AuthorizerSource>,
+        sessions: Arc<crate::smpp::Sessions>,
         config: DispatcherConfig,
     ) -> Self {
         let (stop, _) = watch::channel(false);
@@ -115,6 +120,7 @@ impl Dispatcher {
                 client,
                 secrets,
                 authorizers,
+                sessions,
                 claimer: claimer::Claimer::new(config.concurrency),
                 config,
                 wake: Notify::new(),
@@ -258,12 +264,21 @@ impl Dispatcher {
         };
         let targets = queue::prepare(&self.inner, &batch).await;
         let inner = &self.inner;
+        let webhooks = &batch.webhooks;
         futures::stream::iter(batch.deliveries)
             .map(|d| {
                 let target = targets[&d.webhook_id].clone();
+                let esme = webhooks.get(&d.webhook_id).and_then(|w| w.esme_bind_id);
                 async move {
-                    let prepared = queue::await_authorization(inner, &target).await;
-                    queue::work(inner, lease.token, d, &target, prepared, trigger, now).await
+                    let prepared = match d.transport {
+                        Transport::Http => queue::await_authorization(inner, &target).await,
+                        Transport::Smpp => None,
+                    };
+                    let route = queue::Route {
+                        target: &target,
+                        esme_bind_id: esme,
+                    };
+                    queue::work(inner, lease.token, d, route, prepared, trigger, now).await
                 }
             })
             .buffer_unordered(self.inner.config.concurrency.max(1))

@@ -26,6 +26,37 @@ pub const NO_RETRY_STATUS: &[(u16, u16)] = &[
     (505, 505),
 ];
 
+/// An SMPP attempt's stable error codes (Forward to SMPP).
+pub mod smpp_code {
+    /// No session of the ESME bind is bound to this process: retried per the schedule.
+    pub const NOT_BOUND: &str = "smpp_not_bound";
+    /// The session ended before the ESME answered: retried.
+    pub const CLOSED: &str = "smpp_closed";
+    /// No `deliver_sm_resp` within the request timeout: retried.
+    pub const TIMEOUT: &str = "timeout";
+    /// The ESME answered with an error command_status (see [`super::for_smpp_status`]).
+    pub const STATUS: &str = "smpp_status";
+    /// The payload cannot make a `deliver_sm` (no `oa`, `da` or `message`, a bad address): failed.
+    pub const PAYLOAD: &str = "smpp_payload";
+    /// The webhook no longer forwards to SMPP: failed.
+    pub const FORWARD_OFF: &str = "smpp_forward_off";
+}
+
+/// `deliver_sm_resp` command_statuses that fail a delivery at once: the message itself is what
+/// the ESME refuses (ESME_RINVMSGLEN, ESME_RINVCMDLEN, ESME_RINVCMDID, ESME_RINVSRCADR,
+/// ESME_RINVDSTADR, ESME_RX_P_APPN, ESME_RX_R_APPN). Any other error (ESME_RX_T_APPN,
+/// ESME_RSYSERR, ESME_RTHROTTLED, ESME_RMSGQFUL, a vendor's code, …) may pass later.
+pub const NO_RETRY_SMPP_STATUS: &[u32] = &[0x01, 0x02, 0x03, 0x0A, 0x0B, 0x65, 0x66];
+
+/// The verdict on a `deliver_sm_resp`'s command_status.
+pub fn for_smpp_status(status: u32) -> Verdict {
+    match status {
+        0 => Verdict::Delivered,
+        s if NO_RETRY_SMPP_STATUS.contains(&s) => Verdict::Failed,
+        _ => Verdict::Retry,
+    }
+}
+
 /// The meaning of one attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {

@@ -19,8 +19,8 @@ use super::{
 use crate::outbound::{Authorizer, ErrorCode, NoAuth, OutboundError};
 use crate::secrets::{aad, Secret};
 use crate::store::{
-    AttemptLog, AttemptResult, ClaimedBatch, ClaimedDelivery, Millis, NextState, Trigger,
-    WebhookTarget,
+    AttemptLog, AttemptResult, ClaimedBatch, ClaimedDelivery, Millis, NextState, Transport,
+    Trigger, WebhookTarget,
 };
 
 /// How a batch's webhook will be sent to.
@@ -35,6 +35,13 @@ pub(super) enum Target {
     /// No request can be made now (e.g. the authorization cannot be applied): an attempt that
     /// failed with this code and message.
     Broken(ErrorCode, String),
+}
+
+/// Where one delivery goes: its webhook's prepared HTTP target and, for an SMPP delivery, the
+/// ESME bind the webhook forwards to (as read with the claim).
+pub(super) struct Route<'a> {
+    pub target: &'a Target,
+    pub esme_bind_id: Option<i64>,
 }
 
 /// The authorizer of each profile a batch uses, or why it cannot be had, looked up once a batch.
@@ -124,11 +131,12 @@ pub(super) async fn work(
     inner: &Inner,
     lease_token: i64,
     d: ClaimedDelivery,
-    target: &Target,
+    route: Route<'_>,
     prepared: Option<OutboundError>,
     trigger: Trigger,
     now: Millis,
 ) -> AttemptResult {
+    let target = route.target;
     // A delivery a bulk resend queued is a manual attempt of the state it had then.
     let (trigger, status) = match d.resend_from {
         Some(from) => (Trigger::Manual, from),
@@ -148,6 +156,17 @@ pub(super) async fn work(
         last_error_code: error,
         attempt,
     };
+    if d.transport == Transport::Smpp {
+        // A deleted or disabled webhook ends its SMPP delivery as it does its POST; the HTTP
+        // target's other troubles (URL, hub secret, authorization) are no concern of SMPP.
+        if let Target::End(code) = target {
+            return result(NextState::Failed, None, Some((*code).into()), None);
+        }
+        let (verdict, error, log) =
+            super::smpp::attempt(inner, &d, route.esme_bind_id, trigger).await;
+        let next = outcome::next_state(verdict, trigger, before, &inner.config.schedule, now);
+        return result(next, None, error, Some(log));
+    }
     let sent = match (target, prepared) {
         (Target::End(code), _) => {
             return result(NextState::Failed, None, Some((*code).into()), None)
@@ -193,6 +212,7 @@ fn judge(sent: Sent, trigger: Trigger) -> (Verdict, Option<u16>, Option<String>,
         response_headers: "{}".into(),
         response_body: String::new(),
         trigger,
+        smpp_status: None,
     };
     match sent.result {
         Ok(answer) => {

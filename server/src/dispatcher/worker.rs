@@ -12,7 +12,7 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::{mpsc, Semaphore};
 
 use super::{queue, Dispatcher, Inner};
-use crate::store::{now_millis, AttemptResult, Trigger};
+use crate::store::{now_millis, AttemptResult, Transport, Trigger};
 
 /// How long an idle worker waits before looking again, even without a wake-up (another process
 /// on the same database, a clock jump).
@@ -97,12 +97,17 @@ pub(super) async fn run(inner: Arc<Inner>) {
             };
             let (inner, done, target) =
                 (inner.clone(), done.clone(), targets[&d.webhook_id].clone());
+            let esme_bind_id = batch
+                .webhooks
+                .get(&d.webhook_id)
+                .and_then(|w| w.esme_bind_id);
             let slots = slots.clone();
             tokio::spawn(async move {
                 let mut slot = Some(slot);
                 // A delivery whose authorization waits for a token gives its slot back while
                 // it waits (one token request serves every waiter), and takes one again after.
-                let prepared = if target_waits(&target) {
+                // An SMPP delivery applies no authorization: it never waits for one.
+                let prepared = if d.transport == Transport::Http && target_waits(&target) {
                     drop(slot.take());
                     let prepared = queue::await_authorization(&inner, &target).await;
                     slot = slots.acquire_owned().await.ok();
@@ -111,11 +116,15 @@ pub(super) async fn run(inner: Arc<Inner>) {
                     None
                 };
                 let (webhook_id, token) = (d.webhook_id, lease.token);
+                let route = queue::Route {
+                    target: &target,
+                    esme_bind_id,
+                };
                 let result = queue::work(
                     &inner,
                     token,
                     d,
-                    &target,
+                    route,
                     prepared,
                     Trigger::Scheduled,
                     now_millis(),
@@ -173,6 +182,8 @@ async fn idle(inner: &Inner, stop: &mut tokio::sync::watch::Receiver<bool>, next
     }
     tokio::select! {
         () = inner.wake.notified() => {},
+        // An ESME bound: the SMPP deliveries that waited for it were made due.
+        () = inner.sessions.bound() => {},
         () = tokio::time::sleep(wait) => {},
         _ = stop.changed() => {},
     }

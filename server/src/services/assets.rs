@@ -7,7 +7,7 @@ use app::domain::{
     },
     channels::Capability,
     validation::SecretChange,
-    views::{AppView, AssetKind, EsmeBindView, NumberView, ServiceView},
+    views::{AppView, AssetKind, EsmeBindView, NumberView, ServiceView, SmppSessionView},
     AppError,
 };
 
@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use super::{not_found, parse_id, rfc3339, unexpected};
 use crate::{
     secrets::{aad, Sealing, Secret, SecretBox},
+    smpp::Sessions,
     store::{
         AppRecord, AssetRef, EsmeBindRecord, EsmeBindWrite, NumberRecord, NumberWrite, SealedValue,
         ServiceRecord, Store, StoreError,
@@ -32,11 +33,38 @@ use crate::{
 pub struct Assets {
     store: Arc<dyn Store>,
     secrets: Arc<SecretBox>,
+    /// The SMPP sessions bound here: an ESME bind's view lists its own.
+    sessions: Arc<Sessions>,
 }
 
 impl Assets {
-    pub fn new(store: Arc<dyn Store>, secrets: Arc<SecretBox>) -> Self {
-        Assets { store, secrets }
+    pub fn new(store: Arc<dyn Store>, secrets: Arc<SecretBox>, sessions: Arc<Sessions>) -> Self {
+        Assets {
+            store,
+            secrets,
+            sessions,
+        }
+    }
+
+    fn esme_bind_view(&self, r: EsmeBindRecord) -> EsmeBindView {
+        let sessions = self
+            .sessions
+            .of(r.id)
+            .into_iter()
+            .map(|s| SmppSessionView {
+                bound_at: rfc3339(s.bound_at),
+                peer: s.peer.to_string(),
+                bind_type: s.bind_type.as_str().to_owned(),
+            })
+            .collect();
+        EsmeBindView {
+            id: r.id.to_string(),
+            system_id: r.system_id,
+            description: r.description,
+            password_set: !r.password_enc.is_empty(),
+            updated_at: rfc3339(r.updated_at),
+            sessions,
+        }
     }
 
     /// An app's type decides which events its webhooks may tick: it cannot change under them.
@@ -113,16 +141,6 @@ pub(super) fn app_view(r: AppRecord) -> AppView {
         id: r.id.to_string(),
         name: r.name,
         app_type: r.app_type,
-        updated_at: rfc3339(r.updated_at),
-    }
-}
-
-fn esme_bind_view(r: EsmeBindRecord) -> EsmeBindView {
-    EsmeBindView {
-        id: r.id.to_string(),
-        system_id: r.system_id,
-        description: r.description,
-        password_set: !r.password_enc.is_empty(),
         updated_at: rfc3339(r.updated_at),
     }
 }
@@ -269,7 +287,7 @@ impl AssetService for Assets {
             .list_esme_binds(query)
             .await
             .map_err(unexpected)?;
-        Ok(page(rows, query, esme_bind_view, |v| &v.id))
+        Ok(page(rows, query, |r| self.esme_bind_view(r), |v| &v.id))
     }
 
     async fn get_esme_bind(&self, id: &str) -> Result<EsmeBindView, AppError> {
@@ -279,7 +297,7 @@ impl AssetService for Assets {
             .await
             .map_err(unexpected)?;
         found
-            .map(esme_bind_view)
+            .map(|r| self.esme_bind_view(r))
             .ok_or_else(|| not_found("ESME bind", id))
     }
 
@@ -325,7 +343,7 @@ impl AssetService for Assets {
                 .map_err(|e| taken(e, "system_id", taken_msg()))?
                 .ok_or_else(|| not_found("ESME bind", id))?,
         };
-        Ok(esme_bind_view(saved))
+        Ok(self.esme_bind_view(saved))
     }
 
     async fn delete_asset(&self, kind: AssetKind, id: &str) -> Result<(), AppError> {

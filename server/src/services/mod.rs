@@ -36,6 +36,8 @@ pub struct Parts {
     pub authorizers: Arc<AuthorizerRegistry>,
     pub dispatcher: Dispatcher,
     pub bulk: BulkResender,
+    /// The SMPP sessions bound here (each ESME bind's view lists its own).
+    pub sessions: Arc<crate::smpp::Sessions>,
 }
 
 /// The services of this server.
@@ -47,9 +49,10 @@ pub fn build(parts: Parts) -> Services {
         authorizers,
         dispatcher,
         bulk,
+        sessions,
     } = parts;
     Services {
-        assets: Arc::new(Assets::new(store.clone(), secrets.clone())),
+        assets: Arc::new(Assets::new(store.clone(), secrets.clone(), sessions)),
         webhooks: Arc::new(Webhooks::new(
             store.clone(),
             secrets.clone(),

@@ -110,6 +110,8 @@ pub trait AssetStore: Send + Sync {
 
     async fn list_esme_binds(&self, page: &ListQuery) -> Result<Vec<EsmeBindRecord>, StoreError>;
     async fn get_esme_bind(&self, id: i64) -> Result<Option<EsmeBindRecord>, StoreError>;
+    /// The ESME bind an ESME names in its bind PDU (system IDs are unique; exact match).
+    async fn find_esme_bind(&self, system_id: &str) -> Result<Option<EsmeBindRecord>, StoreError>;
     /// `new.password_enc` must be `Some` here.
     async fn insert_esme_bind(&self, new: &EsmeBindWrite) -> Result<EsmeBindRecord, StoreError>;
     async fn update_esme_bind(

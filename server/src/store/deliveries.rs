@@ -73,6 +73,32 @@ impl Trigger {
     }
 }
 
+/// How a delivery is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// The webhook's POST (SPEC §4).
+    Http,
+    /// A `deliver_sm` to a bound session of the webhook's ESME bind (Forward to SMPP).
+    Smpp,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Http => "http",
+            Transport::Smpp => "smpp",
+        }
+    }
+
+    /// The stored value; anything unknown is read as HTTP, the default of the column.
+    pub fn parse(s: &str) -> Transport {
+        match s {
+            "smpp" => Transport::Smpp,
+            _ => Transport::Http,
+        }
+    }
+}
+
 /// Where a webhook's requests go, as read at send time.
 #[derive(Clone)]
 pub struct WebhookTarget {
@@ -82,6 +108,8 @@ pub struct WebhookTarget {
     /// Sealed; opened by the dispatcher just before signing.
     pub hub_secret_enc: Option<String>,
     pub authorization_id: Option<i64>,
+    /// The ESME bind an SMPP delivery of this webhook goes to (Forward to SMPP).
+    pub esme_bind_id: Option<i64>,
     pub enabled: bool,
 }
 
@@ -109,6 +137,7 @@ pub struct ClaimedDelivery {
     /// Set when a bulk resend queued this attempt: the status the delivery had then. The attempt
     /// is a manual one, judged as a resend of that state.
     pub resend_from: Option<DeliveryStatus>,
+    pub transport: Transport,
 }
 
 /// A claimed batch: the deliveries, and the webhooks they go to (absent = deleted).
@@ -206,6 +235,8 @@ pub struct AttemptLog {
     pub response_headers: String,
     pub response_body: String,
     pub trigger: Trigger,
+    /// An SMPP attempt's answer: the `deliver_sm_resp`'s command_status.
+    pub smpp_status: Option<u32>,
 }
 
 /// A delivery's state after an attempt (or an ending without one).
@@ -267,4 +298,9 @@ pub trait DeliveryStore: Send + Sync {
 
     /// When the next pending delivery is due, if any.
     async fn next_due(&self) -> Result<Option<Millis>, StoreError>;
+
+    /// Makes the pending SMPP deliveries of the webhooks forwarding to `esme_bind_id` due at
+    /// `now` (an ESME of that bind just bound: what waited for it need not wait for its next
+    /// retry). Leased ones are left to their attempt. Returns how many were moved.
+    async fn due_for_esme(&self, esme_bind_id: i64, now: Millis) -> Result<u64, StoreError>;
 }

@@ -48,6 +48,7 @@ pub struct DeliveryRecord {
     pub updated_at: Millis,
     /// The webhook's URL now; `None` once it is deleted.
     pub webhook_url: Option<String>,
+    pub transport: super::Transport,
 }
 
 /// One stored attempt.
@@ -63,6 +64,8 @@ pub struct AttemptRecord {
     pub response_headers: String,
     pub response_body: String,
     pub trigger: String,
+    /// An SMPP attempt's `deliver_sm_resp` command_status.
+    pub smpp_status: Option<i64>,
 }
 
 /// A delivery with what its page shows: its attempts and the exact body sent.

@@ -22,6 +22,8 @@ pub struct TestApp {
     pub dispatcher: Dispatcher,
     /// Bulk resends and retention; tests drive them with `run_once`.
     pub jobs: webhooks_console::startup::Jobs,
+    /// Where ESMEs bind, when the app was started with `--smpp-listen`.
+    pub smpp_addr: Option<std::net::SocketAddr>,
     /// Keeps cookies, never follows redirects (tests look at them).
     pub client: reqwest::Client,
     _pg: Option<PgTestDatabase>,
@@ -81,6 +83,7 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
     let services = app.services();
     let dispatcher = app.dispatcher();
     let jobs = app.jobs();
+    let smpp_addr = app.smpp_addr();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -93,6 +96,7 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
         services,
         dispatcher,
         jobs,
+        smpp_addr,
         client,
         _pg: pg,
         _dir: dir,

@@ -18,3 +18,4 @@ mod rest_assets;
 mod rest_authorizations;
 mod rest_integrations;
 mod security;
+mod smpp;

@@ -98,6 +98,7 @@ mod tests {
             description: String::new(),
             password_set,
             updated_at: String::new(),
+            sessions: Vec::new(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! Assets › ESME Binds: the SMPP accounts incoming SMS can be forwarded to. The password is
-//! write-only: the list shows only whether one is set.
+//! write-only: the list shows only whether one is set. Each bind's live SMPP sessions (bind
+//! type, peer address, bound since) are listed beside it.
 
 use leptos::prelude::*;
 
@@ -23,6 +24,7 @@ static SPEC: ListSpec = ListSpec {
         "System ID",
         "Description",
         "Password",
+        "Sessions",
         "Last Modified",
     ],
     search_label: "Search ESME binds",
@@ -45,11 +47,31 @@ impl ListedAsset for EsmeBindView {
         } else {
             view! { <span class="badge badge-warn">"not set"</span> }.into_any()
         };
+        // The live SMPP sessions on this instance: bind type, the ESME's address, since when.
+        let sessions = if self.sessions.is_empty() {
+            view! { <span class="muted">"none"</span> }.into_any()
+        } else {
+            let items = self
+                .sessions
+                .iter()
+                .map(|s| {
+                    view! {
+                        <li>
+                            <span class="mono">{s.bind_type.clone()}" "{s.peer.clone()}</span>
+                            " since "
+                            <Timestamp value=s.bound_at.clone() />
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="sessions">{items}</ul> }.into_any()
+        };
         view! {
             <td class="mono">{self.id.clone()}</td>
             <td class="name mono">{self.system_id.clone()}</td>
             <td class="description">{self.description.clone()}</td>
             <td>{password}</td>
+            <td class="sessions">{sessions}</td>
             <td class="time"><Timestamp value=self.updated_at.clone() /></td>
         }
         .into_any()

@@ -138,11 +138,14 @@ fn Attempt(n: usize, a: AttemptView) -> impl IntoView {
         AttemptTrigger::Scheduled => "scheduled",
         AttemptTrigger::Manual => "manual resend",
     };
-    let ok = a.status_code.is_some_and(|s| (200..300).contains(&s));
-    let result = match (a.status_code, &a.error_code) {
-        (Some(s), _) => format!("HTTP {s}"),
-        (None, Some(code)) => code.clone(),
-        (None, None) => "—".to_owned(),
+    // An SMPP attempt (Forward to SMPP) is answered by a deliver_sm_resp command_status.
+    let ok = a.status_code.is_some_and(|s| (200..300).contains(&s))
+        || (a.smpp_status == Some(0) && a.error_code.is_none());
+    let result = match (a.status_code, a.smpp_status, &a.error_code) {
+        (Some(s), _, _) => format!("HTTP {s}"),
+        (None, Some(s), _) => format!("SMPP {s:#010x}"),
+        (None, None, Some(code)) => code.clone(),
+        (None, None, None) => "—".to_owned(),
     };
     let meaning = a
         .error_code
@@ -158,7 +161,7 @@ fn Attempt(n: usize, a: AttemptView) -> impl IntoView {
             <header class="attempt-head">
                 <h3>{format!("Attempt {n}")}</h3>
                 <span class={if ok { "badge badge-ok" } else { "badge badge-danger" }}>{result}</span>
-                {a.error_code.clone().filter(|_| a.status_code.is_some()).map(|c| view! { <code>{c}</code> })}
+                {a.error_code.clone().filter(|_| a.status_code.is_some() || a.smpp_status.is_some()).map(|c| view! { <code>{c}</code> })}
                 <span class="muted"><Timestamp value=a.at.clone() />" · "{format!("{} ms", a.duration_ms)}" · "{trigger}</span>
             </header>
             {meaning}

@@ -113,3 +113,33 @@ fn a_failed_manual_attempt_on_a_pending_delivery_keeps_its_scheduled_attempts() 
     assert_eq!(manual(2), NextState::Retry(2_100));
     assert_eq!(manual(3), NextState::Failed);
 }
+
+#[test]
+fn smpp_statuses_deliver_fail_or_retry() {
+    assert_eq!(for_smpp_status(0), Verdict::Delivered);
+    // ESME_RX_P_APPN, ESME_RX_R_APPN, ESME_RINVDSTADR: the ESME refuses this message for good.
+    for status in [0x65, 0x66, 0x0B] {
+        assert_eq!(for_smpp_status(status), Verdict::Failed, "{status:#x}");
+    }
+    // ESME_RX_T_APPN, ESME_RSYSERR, ESME_RTHROTTLED, a vendor's code: may pass later.
+    for status in [0x64, 0x08, 0x58, 0x0400] {
+        assert_eq!(for_smpp_status(status), Verdict::Retry, "{status:#x}");
+    }
+}
+
+#[test]
+fn every_smpp_error_code_has_a_meaning_in_the_log() {
+    for code in [
+        smpp_code::NOT_BOUND,
+        smpp_code::CLOSED,
+        smpp_code::TIMEOUT,
+        smpp_code::STATUS,
+        smpp_code::PAYLOAD,
+        smpp_code::FORWARD_OFF,
+    ] {
+        assert!(
+            app::domain::deliveries::error_meaning(code).is_some(),
+            "{code}"
+        );
+    }
+}

@@ -26,6 +26,7 @@ pub(super) fn delivery(d: DeliveryRecord) -> DeliveryView {
         last_error_code: d.last_error_code,
         created_at: rfc3339(d.created_at),
         updated_at: rfc3339(d.updated_at),
+        transport: d.transport.as_str().to_owned(),
     }
 }
 
@@ -56,6 +57,7 @@ fn attempt(a: AttemptRecord) -> AttemptView {
         status_code: a.status_code,
         error_code: a.error_code,
         error_message: a.error_message,
+        smpp_status: a.smpp_status,
         response_headers: headers(&a.response_headers),
         response_body: a.response_body,
     }

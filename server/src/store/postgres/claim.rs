@@ -18,7 +18,7 @@ use sqlx::Transaction;
 use super::db;
 use crate::store::{
     Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryStatus, DueScan, Lease,
-    Millis, ResendClaim, StoreError, WebhookTarget,
+    Millis, ResendClaim, StoreError, Transport, WebhookTarget,
 };
 
 /// Reads the candidates, leases the chosen ones and reads them back, in one transaction.
@@ -203,7 +203,8 @@ async fn read_claimed(
     lease: Lease,
 ) -> Result<ClaimedBatch, StoreError> {
     let rows = sqlx::query(
-        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body, d.resend_from
+        "SELECT d.id, d.webhook_id, d.status, d.scheduled_count, e.event_id, p.body, d.resend_from,
+                d.transport
          FROM deliveries d
          JOIN events e ON e.id = d.event_row
          JOIN event_payloads p ON p.event_row = d.event_row
@@ -227,13 +228,15 @@ async fn read_claimed(
             event_id: r.get(4),
             body: Bytes::from(r.get::<Vec<u8>, _>(5)),
             resend_from: r.get::<Option<&str>, _>(6).and_then(DeliveryStatus::parse),
+            transport: Transport::parse(r.get::<&str, _>(7)),
         });
     }
     if deliveries.is_empty() {
         return Ok(ClaimedBatch::default());
     }
     let hooks = sqlx::query(
-        "SELECT id, url, hub_algorithm, hub_secret_enc, authorization_id, enabled FROM webhooks
+        "SELECT id, url, hub_algorithm, hub_secret_enc, authorization_id, enabled, esme_bind_id
+         FROM webhooks
          WHERE id IN (SELECT DISTINCT webhook_id FROM deliveries WHERE lease_token = $1)",
     )
     .bind(lease.token)
@@ -250,6 +253,7 @@ async fn read_claimed(
                 hub_secret_enc: r.get(3),
                 authorization_id: r.get(4),
                 enabled: r.get(5),
+                esme_bind_id: r.get(6),
             };
             (t.id, t)
         })

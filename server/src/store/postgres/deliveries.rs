@@ -10,6 +10,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use sqlx::{Postgres, Row as _, Transaction};
 
+use app::domain::webhook::SMPP_FORWARDED;
+
 use super::{db, PgStore};
 use crate::store::{
     now_millis, AttemptResult, Chooser, ClaimWhat, ClaimedBatch, DeliveryDetail, DeliveryFilter,
@@ -78,17 +80,20 @@ async fn route(
     };
     let rows = sqlx::query(
         "INSERT INTO deliveries (event_row, webhook_id, webhook_name, channel, event, status,
-                next_attempt_at, lease_token, lease_until, created_at, updated_at)
-         SELECT e.id, w.id, w.name, e.channel, e.event, 'pending', $2, $3, $4, $5, $5
+                next_attempt_at, lease_token, lease_until, created_at, updated_at, transport)
+         SELECT e.id, w.id, w.name, e.channel, e.event, 'pending', $2, $3, $4, $5, $5, t.transport
          FROM events e
          JOIN webhook_notifications n ON n.channel = e.channel AND n.event = e.event
          JOIN webhooks w ON w.id = n.webhook_id
+         JOIN (VALUES ('http'), ('smpp')) AS t (transport)
+           ON t.transport = 'http'
+           OR (w.esme_bind_id IS NOT NULL AND e.channel = $7 AND e.event = $8)
          WHERE e.id = ANY($1)
            AND w.enabled
            AND w.entity_kind = e.entity_kind
            AND COALESCE(w.service_id, w.number_id, w.app_id) = e.entity_id
            AND ($6::BIGINT IS NULL OR w.id = $6)
-         ORDER BY e.id, w.id
+         ORDER BY e.id, w.id, t.transport
          RETURNING id",
     )
     .bind(event_rows)
@@ -97,6 +102,8 @@ async fn route(
     .bind(until)
     .bind(now)
     .bind(options.only_webhook)
+    .bind(SMPP_FORWARDED.0)
+    .bind(SMPP_FORWARDED.1)
     .fetch_all(&mut **tx)
     .await
     .map_err(db)?;
@@ -164,7 +171,8 @@ async fn insert_attempts(
     for chunk in logged.chunks(CHUNK) {
         let mut qb = sqlx::QueryBuilder::<Postgres>::new(
             "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, status_code, error_code,
-                error_message, request_headers, response_headers, response_body, trigger) ",
+                error_message, request_headers, response_headers, response_body, trigger,
+                smpp_status) ",
         );
         qb.push_values(chunk, |mut b, (id, a)| {
             b.push_bind(*id)
@@ -176,7 +184,8 @@ async fn insert_attempts(
                 .push_bind(&a.request_headers)
                 .push_bind(&a.response_headers)
                 .push_bind(&a.response_body)
-                .push_bind(a.trigger.as_str());
+                .push_bind(a.trigger.as_str())
+                .push_bind(a.smpp_status.map(i64::from));
         });
         qb.build().execute(&mut **tx).await.map_err(db)?;
     }
@@ -276,6 +285,21 @@ impl DeliveryStore for PgStore {
             row.get::<i64, _>(0).max(0) as u64,
             oldest.filter(|at| *at <= now),
         ))
+    }
+
+    async fn due_for_esme(&self, esme_bind_id: i64, now: i64) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = $2
+             WHERE status = 'pending' AND transport = 'smpp' AND lease_token IS NULL
+               AND next_attempt_at > $2
+               AND webhook_id IN (SELECT id FROM webhooks WHERE esme_bind_id = $1)",
+        )
+        .bind(esme_bind_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected())
     }
 
     async fn next_due(&self) -> Result<Option<i64>, StoreError> {

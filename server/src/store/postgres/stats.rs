@@ -57,7 +57,13 @@ impl Tally {
     /// One applied result: its attempt (if a request was made) and its end (if it ended).
     pub(super) fn add_result(&mut self, r: &AttemptResult, webhook_id: i64, now: Millis) {
         if let Some(a) = &r.attempt {
-            let c = code(a.status_code, a.error_code.as_deref());
+            // An SMPP attempt the ESME accepted (ESME_ROK) has neither a status nor an error code.
+            let smpp_ok = a.smpp_status == Some(0) && a.error_code.is_none();
+            let c = if smpp_ok {
+                "smpp_ok".to_owned()
+            } else {
+                code(a.status_code, a.error_code.as_deref())
+            };
             self.count(a.at, "attempt", &c, webhook_id, 1);
             let key = (
                 a.at.div_euclid(HOUR),
@@ -66,7 +72,7 @@ impl Tally {
             );
             *self.latency.entry(key).or_default() += 1;
             let health = self.health.entry(webhook_id).or_default();
-            if a.status_code.is_some_and(|s| (200..300).contains(&s)) {
+            if smpp_ok || a.status_code.is_some_and(|s| (200..300).contains(&s)) {
                 *health = (0, Some(a.at));
             } else {
                 health.0 += 1;

@@ -260,6 +260,17 @@ impl AssetStore for SqliteStore {
         Ok(row.as_ref().map(esme_bind))
     }
 
+    async fn find_esme_bind(&self, system_id: &str) -> Result<Option<EsmeBindRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {ESME_COLS} FROM esme_binds WHERE system_id = ?1"
+        ))
+        .bind(system_id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(row.as_ref().map(esme_bind))
+    }
+
     async fn insert_esme_bind(&self, new: &EsmeBindWrite) -> Result<EsmeBindRecord, StoreError> {
         // The password is sealed for the row's id, known once the row is in (same transaction).
         let mut tx = self.pool.begin().await.map_err(db)?;

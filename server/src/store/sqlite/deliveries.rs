@@ -8,6 +8,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use sqlx::{Row as _, Sqlite, Transaction};
 
+use app::domain::webhook::SMPP_FORWARDED;
+
 use super::{db, SqliteStore};
 use crate::store::{
     now_millis, AttemptResult, Chooser, ClaimWhat, ClaimedBatch, DeliveryDetail, DeliveryFilter,
@@ -62,7 +64,9 @@ async fn insert_payloads(
 }
 
 /// Routes the events with row ids in `first..=last` (all inserted by this transaction, so the
-/// range holds nothing else) to every enabled webhook whose entity and ticked notification match.
+/// range holds nothing else) to every enabled webhook whose entity and ticked notification match:
+/// one HTTP delivery each, and for an SMS Incoming Message on a webhook with Forward to SMPP a
+/// second, SMPP delivery.
 async fn route(
     tx: &mut Transaction<'_, Sqlite>,
     (first, last): (i64, i64),
@@ -75,17 +79,20 @@ async fn route(
     };
     let rows = sqlx::query(
         "INSERT INTO deliveries (event_row, webhook_id, webhook_name, channel, event, status,
-                next_attempt_at, lease_token, lease_until, created_at, updated_at)
-         SELECT e.id, w.id, w.name, e.channel, e.event, 'pending', ?3, ?4, ?5, ?6, ?6
+                next_attempt_at, lease_token, lease_until, created_at, updated_at, transport)
+         SELECT e.id, w.id, w.name, e.channel, e.event, 'pending', ?3, ?4, ?5, ?6, ?6, t.transport
          FROM events e
          JOIN webhook_notifications n ON n.channel = e.channel AND n.event = e.event
          JOIN webhooks w ON w.id = n.webhook_id
+         JOIN (SELECT 'http' AS transport UNION ALL SELECT 'smpp') t
+           ON t.transport = 'http'
+           OR (w.esme_bind_id IS NOT NULL AND e.channel = ?8 AND e.event = ?9)
          WHERE e.id BETWEEN ?1 AND ?2
            AND w.enabled = 1
            AND w.entity_kind = e.entity_kind
            AND COALESCE(w.service_id, w.number_id, w.app_id) = e.entity_id
            AND (?7 IS NULL OR w.id = ?7)
-         ORDER BY e.id, w.id
+         ORDER BY e.id, w.id, t.transport
          RETURNING id",
     )
     .bind(first)
@@ -95,6 +102,8 @@ async fn route(
     .bind(until)
     .bind(now)
     .bind(options.only_webhook)
+    .bind(SMPP_FORWARDED.0)
+    .bind(SMPP_FORWARDED.1)
     .fetch_all(&mut **tx)
     .await
     .map_err(db)?;
@@ -158,7 +167,8 @@ async fn insert_attempts(
     for chunk in logged.chunks(CHUNK) {
         let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
             "INSERT INTO delivery_attempts (delivery_id, at, duration_ms, status_code, error_code,
-                error_message, request_headers, response_headers, response_body, trigger) ",
+                error_message, request_headers, response_headers, response_body, trigger,
+                smpp_status) ",
         );
         qb.push_values(chunk, |mut b, (id, a)| {
             b.push_bind(*id)
@@ -170,7 +180,8 @@ async fn insert_attempts(
                 .push_bind(&a.request_headers)
                 .push_bind(&a.response_headers)
                 .push_bind(&a.response_body)
-                .push_bind(a.trigger.as_str());
+                .push_bind(a.trigger.as_str())
+                .push_bind(a.smpp_status.map(i64::from));
         });
         qb.build().execute(&mut **tx).await.map_err(db)?;
     }
@@ -277,6 +288,22 @@ impl DeliveryStore for SqliteStore {
             row.get::<i64, _>(0).max(0) as u64,
             oldest.filter(|at| *at <= now),
         ))
+    }
+
+    async fn due_for_esme(&self, esme_bind_id: i64, now: i64) -> Result<u64, StoreError> {
+        let _writing = self.queue_writes.lock().await;
+        let done = sqlx::query(
+            "UPDATE deliveries SET next_attempt_at = ?2
+             WHERE status = 'pending' AND transport = 'smpp' AND lease_token IS NULL
+               AND next_attempt_at > ?2
+               AND webhook_id IN (SELECT id FROM webhooks WHERE esme_bind_id = ?1)",
+        )
+        .bind(esme_bind_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .map_err(db)?;
+        Ok(done.rows_affected())
     }
 
     async fn next_due(&self) -> Result<Option<i64>, StoreError> {

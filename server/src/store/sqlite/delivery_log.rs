@@ -14,12 +14,12 @@ use sqlx::{sqlite::SqliteRow, QueryBuilder, Row as _, Sqlite, SqlitePool};
 use super::db;
 use crate::store::{
     AttemptRecord, DeliveryDetail, DeliveryFilter, DeliveryPage, DeliveryRecord, DeliveryStatus,
-    LastCode, StoreError, SCAN_BOUND,
+    LastCode, StoreError, Transport, SCAN_BOUND,
 };
 
 const COLUMNS: &str = "d.id, e.event_id, d.channel, d.event, d.webhook_id, d.webhook_name,
         d.status, d.attempt_count, d.next_attempt_at, d.last_status_code, d.last_error_code,
-        d.created_at, d.updated_at, w.url";
+        d.created_at, d.updated_at, w.url, d.transport";
 const JOINS: &str =
     "JOIN events e ON e.id = d.event_row LEFT JOIN webhooks w ON w.id = d.webhook_id";
 
@@ -42,6 +42,7 @@ fn record(r: &SqliteRow) -> Result<DeliveryRecord, StoreError> {
         created_at: r.get("created_at"),
         updated_at: r.get("updated_at"),
         webhook_url: r.get("url"),
+        transport: Transport::parse(r.get::<&str, _>("transport")),
     })
 }
 
@@ -259,7 +260,7 @@ pub(super) async fn get(pool: &SqlitePool, id: i64) -> Result<Option<DeliveryDet
     };
     let attempts = sqlx::query(
         "SELECT at, duration_ms, status_code, error_code, error_message, request_headers,
-                response_headers, response_body, trigger
+                response_headers, response_body, trigger, smpp_status
          FROM delivery_attempts WHERE delivery_id = ?1 ORDER BY id",
     )
     .bind(id)
@@ -277,6 +278,7 @@ pub(super) async fn get(pool: &SqlitePool, id: i64) -> Result<Option<DeliveryDet
         response_headers: r.get(6),
         response_body: r.get(7),
         trigger: r.get(8),
+        smpp_status: r.get::<Option<i64>, _>(9),
     })
     .collect();
     Ok(Some(DeliveryDetail {

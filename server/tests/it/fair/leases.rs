@@ -53,7 +53,16 @@ fn other_instance(h: &Harness) -> Dispatcher {
         ..DispatcherConfig::new(RetrySchedule::new(vec![]), Duration::ZERO)
     };
     assert_eq!(config.lease_duration(), Duration::from_secs(5));
-    Dispatcher::new(store, Arc::new(client), secrets, authorizers, config)
+    // Another instance, with no SMPP listener of its own: no session is ever bound there.
+    let sessions = Arc::new(webhooks_console::smpp::Sessions::new());
+    Dispatcher::new(
+        store,
+        Arc::new(client),
+        secrets,
+        authorizers,
+        sessions,
+        config,
+    )
 }
 
 #[tokio::test]

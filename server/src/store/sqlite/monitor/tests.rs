@@ -60,6 +60,7 @@ fn attempt(status: Option<u16>, error: Option<&str>) -> AttemptLog {
         response_headers: "{}".into(),
         response_body: String::new(),
         trigger: Trigger::Scheduled,
+        smpp_status: None,
     }
 }
 
