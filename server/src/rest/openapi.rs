@@ -94,7 +94,10 @@ mod tests {
             .values()
             .map(|item| item.as_object().unwrap().len())
             .sum();
-        assert_eq!(operations, 38, "one per route in rest::router; update both together");
+        assert_eq!(
+            operations, 38,
+            "one per route in rest::router; update both together"
+        );
         assert_eq!(
             doc["paths"]["/api/v1/openapi.json"]["get"]["security"],
             serde_json::json!([{}])
