@@ -55,6 +55,7 @@ impl TokenSink for StoreTokenSink {
             .lock(LockKey::Tokens(authorization_id), TOKEN_LOCK_WAIT)
             .await
         {
+            // Dropped when the token request ends: released a moment later.
             Ok(Some(lock)) => Some(Box::new(lock)),
             // Why go on without it: a second token request costs less than a delivery that
             // never goes out because another instance hangs.

@@ -71,9 +71,15 @@ impl BulkResender {
     /// One step of every running job; returns how many steps were made (none while another
     /// instance on the same database is stepping them: one at a time, SPEC §9).
     pub async fn step_all(&self) -> Result<usize, StoreError> {
-        let Some(_lock) = self.inner.store.try_lock(LockKey::BULK_RESEND).await? else {
+        let Some(lock) = self.inner.store.try_lock(LockKey::BULK_RESEND).await? else {
             return Ok(0);
         };
+        let steps = self.step_each().await;
+        lock.release().await;
+        steps
+    }
+
+    async fn step_each(&self) -> Result<usize, StoreError> {
         let mut steps = 0;
         for job in self.inner.store.running_bulk_jobs().await? {
             let Ok(query) = serde_json::from_str::<DeliveryQuery>(&job.filters) else {

@@ -73,11 +73,13 @@ impl Retention {
     /// One pass, unless another instance on the same database is running one (SPEC §9: the
     /// job runs on one instance at a time): then `None`, and nothing is read.
     pub async fn run_if_free(&self, now: Millis) -> Result<Option<Pruned>, StoreError> {
-        let Some(_lock) = self.store.try_lock(LockKey::RETENTION).await? else {
+        let Some(lock) = self.store.try_lock(LockKey::RETENTION).await? else {
             tracing::debug!("retention is running on another instance");
             return Ok(None);
         };
-        self.run_once_at(now).await.map(Some)
+        let pass = self.run_once_at(now).await;
+        lock.release().await;
+        pass.map(Some)
     }
 
     pub fn spawn(&self) -> tokio::task::JoinHandle<()> {

@@ -47,21 +47,36 @@ impl LockKey {
     }
 }
 
-/// A lock this instance holds until the value is dropped.
+/// What keeps a lock held (the open transaction of an advisory lock): released by
+/// [`DbLock::release`], or soon after it is dropped.
+#[async_trait]
+pub trait Held: Send {
+    async fn release(self: Box<Self>);
+}
+
+/// A lock this instance holds until [`DbLock::release`] (or until the value is dropped, which
+/// releases it a moment later, from a task of its own).
 #[must_use = "the lock is released when this is dropped"]
 pub struct DbLock {
-    _held: Option<Box<dyn Send>>,
+    held: Option<Box<dyn Held>>,
 }
 
 impl DbLock {
     /// Held by `guard` (e.g. the open transaction of an advisory lock).
-    pub fn held_by(guard: Box<dyn Send>) -> Self {
-        DbLock { _held: Some(guard) }
+    pub fn held_by(guard: Box<dyn Held>) -> Self {
+        DbLock { held: Some(guard) }
     }
 
     /// Nothing to hold: the database has only this instance (SQLite).
     pub fn sole_instance() -> Self {
-        DbLock { _held: None }
+        DbLock { held: None }
+    }
+
+    /// Releases the lock now; when this returns, another holder can take it.
+    pub async fn release(mut self) {
+        if let Some(held) = self.held.take() {
+            held.release().await;
+        }
     }
 }
 
@@ -119,11 +134,23 @@ mod tests {
             // One process per SQLite database: nothing to keep out.
             Backend::Sqlite => assert!(second.is_some() && waited.is_some()),
         }
-        drop((held, second, waited));
+        for lock in [held, second, waited].into_iter().flatten() {
+            lock.release().await;
+        }
         let again = store
             .lock(LockKey::RETENTION, Duration::from_secs(5))
             .await
             .unwrap();
-        assert!(again.is_some(), "free once the holder dropped it");
+        assert!(again.is_some(), "free once the holder released it");
+        drop(again);
+        // A dropped lock is released too, a moment later.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while store.try_lock(LockKey::RETENTION).await.unwrap().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "a dropped lock stayed held"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 }

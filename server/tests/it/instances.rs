@@ -118,12 +118,12 @@ async fn retention_skips_its_pass_while_another_instance_runs_one() {
 
     // B is in the middle of a pass (it holds the job's lock).
     let held = b.app.store.try_lock(LockKey::RETENTION).await.unwrap();
-    assert!(held.is_some());
+    let held = held.expect("B takes the lock");
     assert_eq!(
         a.api.app.jobs.retention.run_if_free(later).await.unwrap(),
         None
     );
-    drop(held);
+    held.release().await;
     assert!(
         a.api
             .app

@@ -6,8 +6,44 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use sqlx::{Postgres, Transaction};
+
 use super::{db, PgStore};
-use crate::store::{DbLock, LockKey, LockStore, StoreError};
+use crate::store::{DbLock, Held, LockKey, LockStore, StoreError};
+
+/// The transaction that holds an advisory lock. Why a rollback and not just a drop: sqlx only
+/// queues the rollback of a dropped transaction for the next use of its pooled connection, so
+/// the lock would stay held while the connection idles in the pool.
+struct HeldTransaction(Option<Transaction<'static, Postgres>>);
+
+#[async_trait]
+impl Held for HeldTransaction {
+    async fn release(mut self: Box<Self>) {
+        if let Some(tx) = self.0.take() {
+            let _ = tx.rollback().await;
+        }
+    }
+}
+
+impl Drop for HeldTransaction {
+    fn drop(&mut self) {
+        if let Some(tx) = self.0.take() {
+            match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    runtime.spawn(async move {
+                        let _ = tx.rollback().await;
+                    });
+                }
+                // No runtime left (the process is ending): closing the session frees it.
+                Err(_) => drop(tx),
+            }
+        }
+    }
+}
+
+fn held(tx: Transaction<'static, Postgres>) -> DbLock {
+    DbLock::held_by(Box::new(HeldTransaction(Some(tx))))
+}
 
 /// SQLSTATE `lock_not_available`: `lock_timeout` passed while waiting.
 const LOCK_NOT_AVAILABLE: &str = "55P03";
@@ -23,7 +59,7 @@ impl LockStore for PgStore {
             .fetch_one(&mut *tx)
             .await
             .map_err(db)?;
-        Ok(got.then(|| DbLock::held_by(Box::new(tx))))
+        Ok(got.then(|| held(tx)))
     }
 
     async fn lock(&self, key: LockKey, wait: Duration) -> Result<Option<DbLock>, StoreError> {
@@ -41,7 +77,7 @@ impl LockStore for PgStore {
             .execute(&mut *tx)
             .await
         {
-            Ok(_) => Ok(Some(DbLock::held_by(Box::new(tx)))),
+            Ok(_) => Ok(Some(held(tx))),
             Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some(LOCK_NOT_AVAILABLE) => {
                 Ok(None)
             }
