@@ -134,6 +134,15 @@ pub enum Command {
     /// Manage API keys for `/api/v1`.
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// Write the whole configuration (assets, authorizations, webhooks; secrets sealed) as JSON
+    /// on stdout: a backup, or the way to move to another database with `import`.
+    Export,
+    /// Load a configuration made by `export` into an empty database (the same
+    /// --secret-key-file opens its secrets).
+    Import {
+        /// The file `export` wrote, or `-` for stdin.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

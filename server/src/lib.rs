@@ -17,4 +17,5 @@ pub mod startup;
 pub mod state;
 pub mod store;
 pub mod telemetry;
+pub mod transfer;
 pub mod web;

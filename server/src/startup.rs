@@ -382,7 +382,10 @@ async fn shutdown_signal() {
 /// Carries secrets sealed in the first format (bound to their column only) forward: each is
 /// sealed again, in place, bound to the row it is in. Once every one is done, the upgrade is
 /// never run again, so a first-format value planted later is refused like any foreign value.
-async fn upgrade_sealed(store: &dyn Store, secrets: &SecretBox) -> Result<(), StartError> {
+pub(crate) async fn upgrade_sealed(
+    store: &dyn Store,
+    secrets: &SecretBox,
+) -> Result<(), StartError> {
     let reseal = |column: Column, row: &str, stored: &str| -> Result<Option<String>, ()> {
         secrets.upgrade_v1(stored, column, row).map_err(|_| ())
     };

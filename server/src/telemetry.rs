@@ -8,7 +8,14 @@ use tracing_subscriber::EnvFilter;
 
 /// Sends logs to stderr with the given filter (e.g. `info`).
 pub fn init_logging(filter: &str) -> Result<(), String> {
-    let filter = EnvFilter::try_new(filter).map_err(|e| format!("--log: {e}"))?;
+    // PostgreSQL's notices ("relation … already exists, skipping" at each migration) are
+    // the server's chatter, not ours: kept out unless the filter names sqlx itself.
+    let filter = if filter.contains("sqlx") {
+        filter.to_owned()
+    } else {
+        format!("{filter},sqlx::postgres::notice=warn")
+    };
+    let filter = EnvFilter::try_new(&filter).map_err(|e| format!("--log: {e}"))?;
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

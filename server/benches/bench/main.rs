@@ -7,10 +7,11 @@
 //! keeps a ledger — events accepted = deliveries received + failed — and a run that does not
 //! balance is reported VOID, never as a result.
 //!
-//! Scenarios (scenarios.rs, console.rs): `dispatch`, `latency`, `isolation`, `footprint`,
-//! `console`, or `all`.
+//! Scenarios (scenarios.rs, console.rs, instances.rs): `dispatch`, `latency`, `isolation`,
+//! `footprint`, `console`, or `all`; and `instances` (1 vs 3 instances on PostgreSQL).
 
 mod console;
+mod instances;
 mod load;
 mod receiver;
 mod report;
@@ -21,10 +22,10 @@ use std::path::PathBuf;
 
 const USAGE: &str = "\
 usage: scripts/bench.sh SCENARIO... [options]
-scenarios: dispatch latency isolation footprint console all
+scenarios: dispatch latency isolation footprint console all, and instances (PostgreSQL)
 options:
   --runs N            runs per scenario; figures are medians of the balanced ones (3)
-  --events N          events per run: dispatch (50000), footprint (20000)
+  --events N          events per run: dispatch (50000), footprint (20000), instances (20000)
   --max-in-flight N   the server's --max-in-flight, and the bare client's concurrency (128)
   --batch N           events per ingest request (500)
   --seconds S         length of each paced phase: latency, isolation (5)
@@ -111,7 +112,7 @@ fn parse(args: &[String]) -> Opts {
             "all" => o.scenarios.extend(
                 ["dispatch", "latency", "isolation", "footprint", "console"].map(String::from),
             ),
-            s @ ("dispatch" | "latency" | "isolation" | "footprint" | "console") => {
+            s @ ("dispatch" | "latency" | "isolation" | "footprint" | "console" | "instances") => {
                 o.scenarios.push(s.to_owned())
             }
             other => fail(&format!("unknown argument {other}")),
@@ -189,6 +190,7 @@ fn main() {
                 "isolation" => scenarios::isolation(&mut ctx).await,
                 "footprint" => scenarios::footprint(&mut ctx).await,
                 "console" => scenarios::console(&mut ctx).await,
+                "instances" => instances::instances(&mut ctx).await,
                 _ => unreachable!(),
             };
             print!("{}", report::text(&report));

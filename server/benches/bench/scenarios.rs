@@ -38,7 +38,7 @@ impl Ctx {
     }
 
     /// A fresh directory for one server (its database, key and log).
-    fn run_dir(&mut self, name: &str) -> PathBuf {
+    pub fn run_dir(&mut self, name: &str) -> PathBuf {
         self.runs_made += 1;
         let dir = self.root.join(format!("{name}-{}", self.runs_made));
         std::fs::create_dir_all(&dir).unwrap();
@@ -54,14 +54,14 @@ impl Ctx {
 
 /// Receiver counts for one path before a phase, so a phase's ledger counts only its own events.
 #[derive(Clone, Copy, Default)]
-struct Mark {
+pub struct Mark {
     distinct: u64,
     signed: u64,
     bad: u64,
     failed: usize,
 }
 
-async fn mark(ctx: &Ctx, api: &Api, path: &str, hook: &str) -> Mark {
+pub async fn mark(ctx: &Ctx, api: &Api, path: &str, hook: &str) -> Mark {
     let s = ctx.rx.path_stats(path).await;
     Mark {
         distinct: s.distinct,
@@ -75,7 +75,7 @@ async fn mark(ctx: &Ctx, api: &Api, path: &str, hook: &str) -> Mark {
 /// arrived for [`STALL`], or `limit` passed), then reads the server's failed and pending counts.
 /// Returns the ledger, the server's CPU when the wait ended, and the last arrival (unix nanos).
 #[allow(clippy::too_many_arguments)] // the scenario's context, then what this phase varies
-async fn settle(
+pub async fn settle(
     ctx: &Ctx,
     api: &Api,
     server: &Server,
@@ -143,7 +143,7 @@ fn latencies(scheduled: &[(String, u64)], arrivals: &HashMap<String, u64>) -> Ve
     v
 }
 
-fn add(total: &mut Ledger, l: &Ledger) {
+pub fn add(total: &mut Ledger, l: &Ledger) {
     total.accepted += l.accepted;
     total.received += l.received;
     total.failed += l.failed;

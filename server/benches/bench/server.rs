@@ -27,6 +27,10 @@ pub struct Options {
     pub admin: bool,
     /// Run `api-key create` first (it also applies the migrations).
     pub api_key: bool,
+    /// Another database than the run folder's SQLite file (instances: one PostgreSQL database).
+    pub database_url: Option<String>,
+    /// Which instance of the run folder this is: 0 logs to `server.log`, n to `server-n.log`.
+    pub instance: usize,
 }
 
 impl Default for Options {
@@ -37,6 +41,8 @@ impl Default for Options {
             retry_schedule: "60s,60s,60s",
             admin: false,
             api_key: true,
+            database_url: None,
+            instance: 0,
         }
     }
 }
@@ -49,10 +55,10 @@ pub struct Server {
     pub startup: Duration,
 }
 
-fn common(dir: &Path, ca_file: &Path) -> Vec<String> {
+fn common(dir: &Path, ca_file: &Path, database_url: Option<&str>) -> Vec<String> {
     vec![
         "--database-url".into(),
-        db_url(dir),
+        database_url.map_or_else(|| db_url(dir), str::to_owned),
         "--secret-key-file".into(),
         dir.join("secret.key").display().to_string(),
         "--extra-ca-file".into(),
@@ -73,9 +79,19 @@ pub fn db_url(dir: &Path) -> String {
 
 /// Runs a subcommand of the binary to completion; its stdout.
 pub fn run_subcommand(dir: &Path, ca_file: &Path, args: &[&str]) -> String {
+    run_subcommand_on(dir, ca_file, None, args)
+}
+
+/// Like [`run_subcommand`], on `database_url` when given.
+pub fn run_subcommand_on(
+    dir: &Path,
+    ca_file: &Path,
+    database_url: Option<&str>,
+    args: &[&str],
+) -> String {
     let out = Command::new(binary())
         .args(args)
-        .args(common(dir, ca_file))
+        .args(common(dir, ca_file, database_url))
         .env_clear()
         .output()
         .expect("the binary runs");
@@ -114,16 +130,21 @@ fn healthy(port: u16) -> bool {
 impl Server {
     pub fn start(dir: &Path, ca_file: &Path, opts: &Options) -> Server {
         std::fs::create_dir_all(dir.join("data")).unwrap();
+        let db = opts.database_url.as_deref();
         let key = if opts.api_key {
-            run_subcommand(dir, ca_file, &["api-key", "create", "--name", "bench"])
+            run_subcommand_on(dir, ca_file, db, &["api-key", "create", "--name", "bench"])
         } else {
             String::new()
         };
         let port = free_port();
-        let log = std::fs::File::create(dir.join("server.log")).unwrap();
+        let log_name = match opts.instance {
+            0 => "server.log".to_owned(),
+            n => format!("server-{n}.log"),
+        };
+        let log = std::fs::File::create(dir.join(&log_name)).unwrap();
         let mut cmd = Command::new(binary());
         cmd.arg("serve")
-            .args(common(dir, ca_file))
+            .args(common(dir, ca_file, db))
             .args(["--listen", &format!("127.0.0.1:{port}")])
             .args(["--max-in-flight", &opts.max_in_flight.to_string()])
             .args(["--request-timeout", opts.request_timeout])
@@ -146,7 +167,7 @@ impl Server {
         let deadline = started + Duration::from_secs(30);
         while !healthy(port) {
             if let Ok(Some(status)) = child.try_wait() {
-                let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+                let log = std::fs::read_to_string(dir.join(&log_name)).unwrap_or_default();
                 panic!("the server exited ({status}): {log}");
             }
             assert!(Instant::now() < deadline, "the server did not come up");

@@ -17,16 +17,22 @@ use std::{
 
 use async_trait::async_trait;
 
-pub use stored::{oauth2_config, open_secrets, profile_of, seal_tokens, settings_of, ProfileError};
+pub use stored::{
+    oauth2_config, open_secrets, profile_of, seal_tokens, settings_of, stored_tokens, ProfileError,
+};
 
 use crate::{
     outbound::{
-        auth::{authorizer, TokenSet, TokenSink},
+        auth::{authorizer, TokenLock, TokenSet, TokenSink},
         Authorizer, AuthorizerSource, OutboundError,
     },
     secrets::SecretBox,
-    store::{AuthorizationRecord, Millis, Store},
+    store::{AuthorizationRecord, LockKey, Millis, Store},
 };
+
+/// How long an instance waits for another's token request: its refresh and its fallback fetch,
+/// each within the request timeout, and some.
+const TOKEN_LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(25);
 
 /// Keeps what live OAuth 2.0 authorizers fetch: sealed tokens, and the status they imply.
 pub struct StoreTokenSink {
@@ -41,6 +47,41 @@ impl TokenSink for StoreTokenSink {
         if let Err(error) = self.store.save_tokens(authorization_id, &write).await {
             tracing::error!(authorization_id, ?error, "could not store refreshed tokens");
         }
+    }
+
+    async fn exclusive(&self, authorization_id: i64) -> TokenLock {
+        match self
+            .store
+            .lock(LockKey::Tokens(authorization_id), TOKEN_LOCK_WAIT)
+            .await
+        {
+            // Dropped when the token request ends: released a moment later.
+            Ok(Some(lock)) => Some(Box::new(lock)),
+            // Why go on without it: a second token request costs less than a delivery that
+            // never goes out because another instance hangs.
+            Ok(None) => {
+                tracing::warn!(
+                    authorization_id,
+                    "another instance held the token lock too long"
+                );
+                None
+            }
+            Err(error) => {
+                tracing::error!(authorization_id, ?error, "could not take the token lock");
+                None
+            }
+        }
+    }
+
+    async fn stored(&self, authorization_id: i64) -> Option<TokenSet> {
+        let record = match self.store.get_authorization(authorization_id).await {
+            Ok(record) => record?,
+            Err(error) => {
+                tracing::error!(authorization_id, ?error, "could not read the stored tokens");
+                return None;
+            }
+        };
+        stored_tokens(&self.secrets, &record).ok().flatten()
     }
 
     async fn token_failed(&self, authorization_id: i64, reason: &str) {

@@ -46,7 +46,7 @@ pub fn settings_of(record: &AuthorizationRecord) -> Result<AuthorizationSettings
 }
 
 /// The stored tokens of a record, opened.
-fn tokens_of(
+pub fn stored_tokens(
     secrets: &SecretBox,
     r: &AuthorizationRecord,
 ) -> Result<Option<TokenSet>, ProfileError> {
@@ -155,7 +155,7 @@ pub fn profile_of(
         AuthType::OAuth2 => AuthProfile::OAuth2 {
             authorization_id: r.id,
             config: oauth2_config(&s, &secret, call_back_url),
-            tokens: tokens_of(secrets, r)?,
+            tokens: stored_tokens(secrets, r)?,
         },
     })
 }

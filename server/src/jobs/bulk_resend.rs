@@ -13,7 +13,7 @@ use tokio::sync::{watch, Notify};
 
 use crate::{
     dispatcher::Dispatcher,
-    store::{now_millis, DeliveryFilter, Store, StoreError},
+    store::{now_millis, DeliveryFilter, LockKey, Store, StoreError},
 };
 
 /// Deliveries queued per step (one short transaction each).
@@ -68,8 +68,18 @@ impl BulkResender {
         self.inner.wake.notify_one();
     }
 
-    /// One step of every running job; returns how many steps were made.
+    /// One step of every running job; returns how many steps were made (none while another
+    /// instance on the same database is stepping them: one at a time, SPEC §9).
     pub async fn step_all(&self) -> Result<usize, StoreError> {
+        let Some(lock) = self.inner.store.try_lock(LockKey::BULK_RESEND).await? else {
+            return Ok(0);
+        };
+        let steps = self.step_each().await;
+        lock.release().await;
+        steps
+    }
+
+    async fn step_each(&self) -> Result<usize, StoreError> {
         let mut steps = 0;
         for job in self.inner.store.running_bulk_jobs().await? {
             let Ok(query) = serde_json::from_str::<DeliveryQuery>(&job.filters) else {

@@ -7,7 +7,7 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::sync::watch;
 
-use crate::store::{now_millis, Millis, Store, StoreError};
+use crate::store::{now_millis, LockKey, Millis, Store, StoreError};
 
 /// Events (with their deliveries) deleted per transaction.
 pub const BATCH: i64 = 200;
@@ -70,12 +70,24 @@ impl Retention {
         Ok(pruned)
     }
 
+    /// One pass, unless another instance on the same database is running one (SPEC §9: the
+    /// job runs on one instance at a time): then `None`, and nothing is read.
+    pub async fn run_if_free(&self, now: Millis) -> Result<Option<Pruned>, StoreError> {
+        let Some(lock) = self.store.try_lock(LockKey::RETENTION).await? else {
+            tracing::debug!("retention is running on another instance");
+            return Ok(None);
+        };
+        let pass = self.run_once_at(now).await;
+        lock.release().await;
+        pass.map(Some)
+    }
+
     pub fn spawn(&self) -> tokio::task::JoinHandle<()> {
         let this = self.clone();
         tokio::spawn(async move {
             let mut stop = this.stop.subscribe();
             while !*stop.borrow() {
-                if let Err(e) = this.run_once_at(now_millis()).await {
+                if let Err(e) = this.run_if_free(now_millis()).await {
                     tracing::error!(error = ?e, "pruning old deliveries failed");
                 }
                 tokio::select! {

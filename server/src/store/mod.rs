@@ -8,6 +8,7 @@ mod authorizations;
 mod deliveries;
 mod delivery_log;
 pub mod latency;
+mod locks;
 mod monitor;
 pub mod postgres;
 mod sealed;
@@ -23,6 +24,7 @@ pub use assets::*;
 pub use authorizations::*;
 pub use deliveries::*;
 pub use delivery_log::*;
+pub use locks::*;
 pub use monitor::*;
 pub use sealed::*;
 pub use throttle::*;
@@ -110,6 +112,7 @@ pub trait Store:
     + MonitorStore
     + ThrottleStore
     + SealedStore
+    + LockStore
     + 'static
 {
 }
@@ -125,6 +128,7 @@ impl<T> Store for T where
         + MonitorStore
         + ThrottleStore
         + SealedStore
+        + LockStore
         + 'static
 {
 }

@@ -61,12 +61,18 @@ pub(crate) fn common_args(dir: &Path, ca_file: &Path) -> Vec<String> {
 }
 
 pub(crate) async fn start(dir: &Path, ca_file: &Path, run: usize) -> Server {
+    start_with(dir, ca_file, run, &[]).await
+}
+
+/// Like [`start`], with more flags.
+pub(crate) async fn start_with(dir: &Path, ca_file: &Path, run: usize, extra: &[&str]) -> Server {
     let port = free_port().await;
     let log = std::fs::File::create(dir.join(format!("server-{run}.log"))).unwrap();
     let child = Command::new(BIN)
         .arg("serve")
         .args(common_args(dir, ca_file))
         .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .args([
             "--admin-email",
             "admin@example.com",
@@ -121,7 +127,7 @@ pub(crate) async fn call(
 }
 
 /// How many times each event id reached the receiver.
-fn received(receiver: &Receiver) -> HashMap<String, usize> {
+pub(crate) fn received(receiver: &Receiver) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
     for seen in receiver.seen().into_iter().filter(|s| s.method == "POST") {
         if let Some(id) = seen.header("x-wx-gtrid") {

@@ -21,7 +21,7 @@ use reqwest::{header::HeaderMap, Method, Response, Url};
 
 pub use profile::{
     authorizer, ApiKeyConfig, AuthProfile, AwsConfig, BasicConfig, DigestConfig, OAuth2Config,
-    TokenSet, TokenSink,
+    TokenLock, TokenSet, TokenSink,
 };
 
 use super::{OutboundClient, OutboundError};

@@ -130,12 +130,26 @@ pub enum AuthProfile {
     },
 }
 
-/// Told whenever a live OAuth 2.0 authorizer fetched or refreshed tokens, or failed to.
+/// Held while this instance requests a profile's tokens (see [`TokenSink::exclusive`]).
+pub type TokenLock = Option<Box<dyn Send>>;
+
+/// Told whenever a live OAuth 2.0 authorizer fetched or refreshed tokens, or failed to; and,
+/// with several instances on one database, what keeps them from requesting the same tokens at
+/// once.
 #[async_trait]
 pub trait TokenSink: Send + Sync {
     async fn tokens_refreshed(&self, authorization_id: i64, tokens: &TokenSet);
     /// The status becomes "Authorization Pending".
     async fn token_failed(&self, authorization_id: i64, reason: &str);
+    /// Waits until no other instance is requesting this profile's tokens, and keeps the others
+    /// waiting until the value is dropped. A sink of one instance has nothing to wait for.
+    async fn exclusive(&self, _authorization_id: i64) -> TokenLock {
+        None
+    }
+    /// The profile's tokens as stored now: another instance may have renewed them meanwhile.
+    async fn stored(&self, _authorization_id: i64) -> Option<TokenSet> {
+        None
+    }
 }
 
 /// One live authorizer for a profile. Keep it as long as the profile is unchanged: it holds the

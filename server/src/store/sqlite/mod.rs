@@ -10,6 +10,7 @@ mod authorizations;
 mod claim;
 mod deliveries;
 mod delivery_log;
+mod locks;
 mod monitor;
 mod sealed;
 mod stats;

@@ -79,6 +79,11 @@ impl Api {
         }
     }
 
+    /// The folder of its key file (`secret.key`) and whatever the test puts beside it.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// The API key the client sends.
     pub fn key(&self) -> &str {
         &self.key

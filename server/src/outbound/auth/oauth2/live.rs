@@ -15,6 +15,9 @@
 //! - after a failed token request, [`COOLDOWN`] passes before the next one: meanwhile requests
 //!   fail at once with [`ErrorCode::TokenCooldown`] (retried per the schedule) instead of each
 //!   trying again in turn;
+//! - with several instances on one database, the token request is made by one instance at a
+//!   time ([`TokenSink::exclusive`]); one that waited uses the token the other stored, if it is
+//!   fresh and not the one just refused;
 //! - every change or failure is told to the [`TokenSink`].
 
 use std::sync::{Arc, Mutex};
@@ -155,7 +158,22 @@ impl OAuth2Authorizer {
         if let Some(answer) = usable(&self.cache()) {
             return answer;
         }
-        let current = self.cache().tokens.clone();
+        // Then the other instances on the database: one requests while the rest wait, and a
+        // waiter takes what the requester stored instead of asking again.
+        let _across_instances = self.sink.exclusive(self.id).await;
+        let stored = self.sink.stored(self.id).await;
+        if let Some(tokens) = stored
+            .as_ref()
+            .filter(|t| fresh(t) && rejected.is_none_or(|r| r.expose() != t.access_token.expose()))
+        {
+            let access = tokens.access_token.clone();
+            let mut cache = self.cache();
+            cache.tokens = Some(tokens.clone());
+            cache.failed = None;
+            return Ok(access);
+        }
+        // The stored set may hold a newer refresh token than this cache (a rotation elsewhere).
+        let current = stored.or_else(|| self.cache().tokens.clone());
         let outcome = self.request_tokens(client, current.as_ref()).await;
         let mut cache = self.cache();
         match outcome {
