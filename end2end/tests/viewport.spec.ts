@@ -75,22 +75,33 @@ async function layout(page: Page): Promise<Layout> {
       // Inside a closed <details>, or under display:none / visibility:hidden: not on screen.
       if (!el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })) continue;
       el.scrollIntoView({ block: "center", inline: "center" });
-      const r = el.getBoundingClientRect();
-      const x = r.left + r.width / 2;
-      const y = r.top + r.height / 2;
-      if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) {
-        covered.push(`${describe(el)} (out of view)`);
-        continue;
-      }
-      const hit = document.elementFromPoint(x, y);
-      if (!hit) continue;
+      // A link that wraps onto two lines has one box per line, and the centre of its bounding
+      // rectangle can fall between them (beside the shorter line): a person clicks one of the
+      // lines, so the control is covered only when the centre of none of its boxes hits it.
+      const boxes = Array.from(el.getClientRects()).filter((b) => b.width >= 2 && b.height >= 2);
       const labels = Array.from((el as HTMLInputElement).labels ?? []);
-      const ok =
+      const reaches = (hit: Element) =>
         hit === el ||
         el.contains(hit) ||
         labels.some((l) => l === hit || l.contains(hit)) ||
         (hit.closest("label") !== null && hit.closest("label") === el.closest("label"));
-      if (!ok) covered.push(`${describe(el)} under ${describe(hit)}`);
+      let inView = false;
+      let ok = false;
+      let firstHit: Element | null = null;
+      for (const r of boxes) {
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+        inView = true;
+        const hit = document.elementFromPoint(x, y);
+        if (!hit || reaches(hit)) {
+          ok = true;
+          break;
+        }
+        firstHit ??= hit;
+      }
+      if (!inView) covered.push(`${describe(el)} (out of view)`);
+      else if (!ok && firstHit) covered.push(`${describe(el)} under ${describe(firstHit)}`);
     }
     window.scrollTo(0, 0);
     return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, covered };

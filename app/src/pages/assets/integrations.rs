@@ -64,7 +64,7 @@ pub fn IntegrationsPage() -> impl IntoView {
                 "Authorizations"
             </A>
         </div>
-        <section class="panel" role="tabpanel">
+        <section class="panel table-panel" role="tabpanel">
             {move || match tab.get() {
                 Tab::Integrations => view! { <IntegrationsTab /> }.into_any(),
                 Tab::Authorizations => view! { <AuthorizationsTab /> }.into_any(),
