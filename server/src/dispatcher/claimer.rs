@@ -11,7 +11,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use super::fairness::{self, Budget, Pace, RateBuckets};
-use crate::store::{Candidate, ClaimedBatch, DueScan, Lease, Millis, Store, StoreError};
+use crate::store::{
+    Candidate, ClaimedBatch, DueScan, Lease, Millis, SmppRoute, Store, StoreError,
+};
 
 #[derive(Debug, Default)]
 struct State {
@@ -151,6 +153,7 @@ impl Claimer {
         now: Millis,
         free: usize,
         lease: Lease,
+        smpp: SmppRoute,
     ) -> Result<(ClaimedBatch, usize), StoreError> {
         let scan = DueScan {
             now,
@@ -158,6 +161,7 @@ impl Claimer {
             free,
             busy: self.busy(),
             skip: self.skip(now),
+            smpp,
         };
         let mut chooser = |c: &[Candidate]| self.choose(c, free, now);
         let (batch, seen) = store.claim_due(&scan, lease, &mut chooser).await?;

@@ -175,7 +175,13 @@ impl Dispatcher {
             let (batch, _) = self
                 .inner
                 .claimer
-                .claim(self.inner.store.as_ref(), now, free, lease)
+                .claim(
+                    self.inner.store.as_ref(),
+                    now,
+                    free,
+                    lease,
+                    self.inner.sessions.route(),
+                )
                 .await?;
             if batch.deliveries.is_empty() {
                 return Ok(total);

@@ -65,6 +65,7 @@ pub(super) async fn run(inner: Arc<Inner>) {
                 now,
                 free.min(inner.config.batch_size),
                 lease,
+                inner.sessions.route(),
             )
             .await;
         let (batch, seen) = match claimed {

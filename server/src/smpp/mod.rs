@@ -101,9 +101,12 @@ impl Listener {
         self.listener.local_addr()
     }
 
-    /// Accepts connections, each served by a task of its own, until the task is aborted.
+    /// Accepts connections, each served by a task of its own, until the task is aborted; and
+    /// renews what this instance publishes as bound while anything is.
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
+        let renewing = tokio::spawn(renew_bound(self.shared.clone()));
         tokio::spawn(async move {
+            let _renewing = AbortOnDrop(renewing);
             loop {
                 match self.listener.accept().await {
                     Ok((stream, peer)) => {
@@ -119,5 +122,31 @@ impl Listener {
                 }
             }
         })
+    }
+}
+
+/// Renews this instance's published ESME binds every [`sessions::BOUND_RENEW`] while any is
+/// bound (and once more after the last one ends, which clears them).
+async fn renew_bound(shared: Arc<Shared>) {
+    let mut every = tokio::time::interval(sessions::BOUND_RENEW);
+    let mut published_any = false;
+    loop {
+        every.tick().await;
+        if shared.sessions.count() == 0 && !published_any {
+            continue;
+        }
+        match shared.sessions.publish(shared.store.as_ref()).await {
+            Ok(published) => published_any = !published.is_empty(),
+            Err(e) => tracing::warn!(error = ?e, "the bound ESME binds could not be renewed"),
+        }
+    }
+}
+
+/// Aborts the task when the listener's own task ends (aborted at shutdown).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

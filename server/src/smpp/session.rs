@@ -57,6 +57,9 @@ pub(super) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr
     };
     let (outbox, inbox) = mpsc::channel(OUTBOX);
     shared.sessions.register(info.clone(), outbox);
+    // The other instances learn this ESME is bound here before its deliveries are made due, so
+    // they leave those to this one; a failure leaves the deliveries to any instance.
+    publish(&shared).await;
     // What waited for this ESME is due now, before the ESME learns it is bound; a failure only
     // leaves those deliveries to their next retry.
     match shared.store.due_for_esme(esme_bind_id, now_millis()).await {
@@ -73,6 +76,7 @@ pub(super) async fn run(shared: Arc<Shared>, stream: TcpStream, peer: SocketAddr
         Err(()) => "the bind_resp could not be sent",
     };
     shared.sessions.remove(&info);
+    publish(&shared).await;
     metrics::gauge!("smpp_sessions").decrement(1.0);
     tracing::info!(esme_bind_id, %peer, why = ended, "SMPP session ended");
 }
@@ -338,5 +342,14 @@ impl Sequence {
     fn next(&mut self) -> u32 {
         self.0 = if self.0 >= 0x7FFF_FFFF { 1 } else { self.0 + 1 };
         self.0
+    }
+}
+
+/// Publishes which ESME binds are bound here now (see `Sessions::publish`). A failure is logged:
+/// the renewal of `Listener::spawn` tries again, and until then the other instances may claim
+/// this ESME's deliveries and retry them.
+async fn publish(shared: &Shared) {
+    if let Err(e) = shared.sessions.publish(shared.store.as_ref()).await {
+        tracing::warn!(error = ?e, "the bound ESME binds could not be published");
     }
 }

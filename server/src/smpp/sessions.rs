@@ -19,7 +19,7 @@ use std::{
 use rusmpp::pdus::DeliverSm;
 use tokio::sync::{mpsc, oneshot, Notify};
 
-use crate::store::Millis;
+use crate::store::{now_millis, Millis, SmppRoute, Store, StoreError};
 
 /// How an ESME bound. A transmitter cannot receive `deliver_sm`, so it is refused at bind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,14 +85,35 @@ struct Entry {
     outbox: mpsc::Sender<Outgoing>,
 }
 
-#[derive(Default)]
 pub struct Sessions {
     bound: Mutex<HashMap<i64, Vec<Entry>>>,
     next_id: AtomicU64,
     turn: AtomicUsize,
     /// Told each time an ESME binds (the dispatcher looks for work it can now send).
     newly_bound: Notify,
+    /// This process's name among the instances sharing the database (`smpp_bound`).
+    instance: String,
+    /// Held while publishing, so what is published last is what is bound now.
+    publishing: tokio::sync::Mutex<()>,
 }
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Sessions {
+            bound: Mutex::default(),
+            next_id: AtomicU64::default(),
+            turn: AtomicUsize::default(),
+            newly_bound: Notify::default(),
+            instance: uuid::Uuid::new_v4().simple().to_string(),
+            publishing: tokio::sync::Mutex::default(),
+        }
+    }
+}
+
+/// How long a published binding counts without being renewed (an instance that died stops
+/// holding its ESMEs' deliveries after this), and how often a live one is renewed.
+pub const BOUND_LEASE: Duration = Duration::from_secs(15);
+pub const BOUND_RENEW: Duration = Duration::from_secs(5);
 
 impl std::fmt::Debug for Sessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -148,6 +169,39 @@ impl Sessions {
         self.newly_bound.notify_one();
     }
 
+    /// This process's name among the instances.
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// The ESME binds with a session bound here, ascending.
+    pub fn bound_esme_binds(&self) -> Vec<i64> {
+        let bound = self.bound.lock().expect("sessions lock");
+        let mut ids: Vec<i64> = bound.keys().copied().collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Where this instance's claims may take SMPP deliveries from (see [`SmppRoute`]).
+    pub fn route(&self) -> SmppRoute {
+        SmppRoute {
+            instance: self.instance.clone(),
+            bound_here: self.bound_esme_binds(),
+        }
+    }
+
+    /// Publishes to the other instances which ESME binds are bound here now, for
+    /// [`BOUND_LEASE`]; returns what it published.
+    pub async fn publish(&self, store: &dyn Store) -> Result<Vec<i64>, StoreError> {
+        let _one_at_a_time = self.publishing.lock().await;
+        let esme_binds = self.bound_esme_binds();
+        let until = now_millis() + BOUND_LEASE.as_millis() as Millis;
+        store
+            .publish_smpp_bound(&self.instance, &esme_binds, until)
+            .await?;
+        Ok(esme_binds)
+    }
+
     /// Bound sessions, all ESME binds together.
     pub fn count(&self) -> usize {
         let bound = self.bound.lock().expect("sessions lock");
@@ -197,6 +251,22 @@ mod tests {
             peer: "127.0.0.1:9".parse().unwrap(),
             bind_type: BindType::Receiver,
         }
+    }
+
+    #[test]
+    fn the_route_passes_over_only_webhooks_whose_esme_is_bound_elsewhere_and_not_here() {
+        let sessions = Sessions::new();
+        for esme in [7, 7, 3] {
+            let (tx, _rx) = mpsc::channel(OUTBOX);
+            sessions.register(info(&sessions, esme), tx);
+        }
+        assert_eq!(sessions.bound_esme_binds(), vec![3, 7]);
+        let route = sessions.route();
+        assert_eq!(route.instance, sessions.instance());
+        assert_ne!(route.instance, Sessions::new().instance(), "each process its own name");
+        // (webhook, ESME bound at another instance): 7 is bound here too, 5 is not.
+        let elsewhere = [(10, 7), (12, 5), (11, 5), (12, 5)];
+        assert_eq!(route.routed_elsewhere(&elsewhere), vec![11, 12]);
     }
 
     #[tokio::test]

@@ -186,6 +186,37 @@ pub struct DueScan {
     /// The webhooks with deliveries in flight in this dispatcher.
     pub busy: Vec<i64>,
     pub skip: Vec<i64>,
+    /// Where SMPP deliveries may be sent from (Forward to SMPP with several instances).
+    pub smpp: SmppRoute,
+}
+
+/// Forward to SMPP with several instances (SPEC §9): an ESME binds to one instance, and only an
+/// instance where it is bound can send it a `deliver_sm`. A claim passes over the SMPP
+/// deliveries of an ESME bind with a live session at another instance (see
+/// [`DeliveryStore::publish_smpp_bound`]) and none here; an ESME bound nowhere leaves them to
+/// any instance, whose attempt says "not bound" and is retried per the schedule.
+#[derive(Debug, Clone, Default)]
+pub struct SmppRoute {
+    /// This instance's name in `smpp_bound`.
+    pub instance: String,
+    /// The ESME binds with a session bound here now.
+    pub bound_here: Vec<i64>,
+}
+
+impl SmppRoute {
+    /// Of the forwarding webhooks and the ESME binds bound elsewhere (webhook id, ESME bind id),
+    /// the webhooks whose SMPP deliveries this instance passes over: their ESME is bound at
+    /// another instance and not here.
+    pub fn routed_elsewhere(&self, bound_elsewhere: &[(i64, i64)]) -> Vec<i64> {
+        let mut webhooks: Vec<i64> = bound_elsewhere
+            .iter()
+            .filter(|(_, esme)| !self.bound_here.contains(esme))
+            .map(|(webhook, _)| *webhook)
+            .collect();
+        webhooks.sort_unstable();
+        webhooks.dedup();
+        webhooks
+    }
 }
 
 impl DueScan {
@@ -274,7 +305,8 @@ pub trait DeliveryStore: Send + Sync {
     ) -> Result<IngestOutcome, StoreError>;
 
     /// Reads the due candidates (see [`DueScan`]), leases those `choose` picks, and reads what
-    /// their requests need, in one short transaction.
+    /// their requests need, in one short transaction. Also returns how many candidates it saw,
+    /// each webhook whose SMPP deliveries it passed over (see [`SmppRoute`]) counted as one.
     async fn claim_due(
         &self,
         scan: &DueScan,
@@ -303,4 +335,14 @@ pub trait DeliveryStore: Send + Sync {
     /// `now` (an ESME of that bind just bound: what waited for it need not wait for its next
     /// retry). Leased ones are left to their attempt. Returns how many were moved.
     async fn due_for_esme(&self, esme_bind_id: i64, now: Millis) -> Result<u64, StoreError>;
+
+    /// Publishes that `instance` has sessions bound of exactly `esme_binds` until `until` (a
+    /// lease, renewed while they stay bound): replaces what it published before, so an ESME
+    /// bind no longer bound there stops counting at once (see [`SmppRoute`]).
+    async fn publish_smpp_bound(
+        &self,
+        instance: &str,
+        esme_binds: &[i64],
+        until: Millis,
+    ) -> Result<(), StoreError>;
 }

@@ -180,6 +180,7 @@ pub async fn claim_all_due(
         free: limit,
         busy: Vec::new(),
         skip: Vec::new(),
+        smpp: super::SmppRoute::default(),
     };
     let mut all = |c: &[super::Candidate]| c.iter().map(|c| c.id).collect();
     store.claim_due(&scan, lease, &mut all).await.unwrap().0

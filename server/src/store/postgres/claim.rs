@@ -32,10 +32,19 @@ pub(super) async fn due(
     let due = webhooks_with_due_work(&mut tx, scan.now).await?;
     let per_webhook = scan.per_webhook(&due);
     let wanted: Vec<i64> = due.into_iter().filter(|w| !scan.skip.contains(w)).collect();
-    let mut candidates = oldest_due_of(&mut tx, &wanted, scan.now, per_webhook).await?;
+    let elsewhere = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        routed_elsewhere(&mut tx, scan).await?
+    };
+    let mut candidates =
+        oldest_due_of(&mut tx, &wanted, &elsewhere, scan.now, per_webhook).await?;
     candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
     let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
-    let seen = candidates.len();
+    // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher
+    // then waits for a slot or a moment instead of claiming again at once.
+    let passed_over = wanted.iter().filter(|w| elsewhere.contains(w)).count();
+    let seen = candidates.len() + passed_over;
     let chosen = choose(&candidates);
     if chosen.is_empty() {
         // Ends the transaction, which releases the candidates' locks.
@@ -87,11 +96,60 @@ async fn webhooks_with_due_work(
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
+/// The webhooks whose SMPP deliveries this claim passes over: their ESME is bound at another
+/// instance and not here (see `SmppRoute`).
+async fn routed_elsewhere(
+    tx: &mut Transaction<'_, Postgres>,
+    scan: &DueScan,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT w.id, b.esme_bind_id FROM smpp_bound b
+         JOIN webhooks w ON w.esme_bind_id = b.esme_bind_id
+         WHERE b.until > $1 AND b.instance <> $2",
+    )
+    .bind(scan.now)
+    .bind(&scan.smpp.instance)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    let pairs: Vec<(i64, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    Ok(scan.smpp.routed_elsewhere(&pairs))
+}
+
+/// Publishes this instance's bound ESME binds (see `DeliveryStore::publish_smpp_bound`), in one
+/// transaction: another instance's claim sees the old set or the new one, never none.
+pub(super) async fn publish_bound(
+    pool: &PgPool,
+    instance: &str,
+    esme_binds: &[i64],
+    until: Millis,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await.map_err(db)?;
+    sqlx::query("DELETE FROM smpp_bound WHERE instance = $1")
+        .bind(instance)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    sqlx::query(
+        "INSERT INTO smpp_bound (instance, esme_bind_id, until)
+         SELECT $1, esme, $3 FROM UNNEST($2::BIGINT[]) AS e(esme)",
+    )
+    .bind(instance)
+    .bind(esme_binds)
+    .bind(until)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
 /// The oldest `limit` due deliveries of each of `webhooks` not locked by another claim, locked
-/// for this one, with the webhooks' own limits, as (due at, candidate).
+/// for this one, with the webhooks' own limits, as (due at, candidate); of the webhooks in
+/// `http_only`, the HTTP deliveries only.
 async fn oldest_due_of(
     tx: &mut Transaction<'_, Postgres>,
     webhooks: &[i64],
+    http_only: &[i64],
     now: Millis,
     limit: usize,
 ) -> Result<Vec<(Millis, Candidate)>, StoreError> {
@@ -110,6 +168,7 @@ async fn oldest_due_of(
          CROSS JOIN LATERAL (
            SELECT id, webhook_id, next_attempt_at FROM deliveries
            WHERE status = 'pending' AND webhook_id = h.id AND next_attempt_at <= $2
+             AND (transport = 'http' OR h.id <> ALL($4::BIGINT[]))
            ORDER BY next_attempt_at LIMIT $3
            FOR UPDATE SKIP LOCKED
          ) c
@@ -118,6 +177,7 @@ async fn oldest_due_of(
     .bind(webhooks)
     .bind(now)
     .bind(limit as i64)
+    .bind(http_only)
     .fetch_all(&mut **tx)
     .await
     .map_err(db)?;

@@ -302,6 +302,15 @@ impl DeliveryStore for PgStore {
         Ok(done.rows_affected())
     }
 
+    async fn publish_smpp_bound(
+        &self,
+        instance: &str,
+        esme_binds: &[i64],
+        until: i64,
+    ) -> Result<(), StoreError> {
+        super::claim::publish_bound(&self.pool, instance, esme_binds, until).await
+    }
+
     async fn next_due(&self) -> Result<Option<i64>, StoreError> {
         // The first entry of the partial index `deliveries_due`, not a scan of every pending row.
         sqlx::query_scalar(

@@ -36,14 +36,23 @@ pub(super) async fn due(
     let due = webhooks_with_due_work(&mut tx, scan.now).await?;
     let per_webhook = scan.per_webhook(&due);
     let wanted: Vec<i64> = due.into_iter().filter(|w| !scan.skip.contains(w)).collect();
+    let elsewhere = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        routed_elsewhere(&mut tx, scan).await?
+    };
     let mut candidates = Vec::new();
     // Why chunks of 400: SQLite allows at most 500 terms in a compound SELECT.
     for chunk in wanted.chunks(400) {
-        candidates.extend(oldest_due_of(&mut tx, chunk, scan.now, per_webhook).await?);
+        let found = oldest_due_of(&mut tx, chunk, &elsewhere, scan.now, per_webhook).await?;
+        candidates.extend(found);
     }
     candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
     let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
-    let seen = candidates.len();
+    // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher
+    // then waits for a slot or a moment instead of claiming again at once.
+    let passed_over = wanted.iter().filter(|w| elsewhere.contains(w)).count();
+    let seen = candidates.len() + passed_over;
     let chosen = choose(&candidates);
     if chosen.is_empty() {
         return Ok((ClaimedBatch::default(), seen));
@@ -96,11 +105,58 @@ async fn webhooks_with_due_work(
     Ok(rows.iter().map(|r| r.get(0)).collect())
 }
 
+/// The webhooks whose SMPP deliveries this claim passes over: their ESME is bound at another
+/// instance and not here (see `SmppRoute`). Why CROSS JOIN: SQLite keeps that order, so the
+/// (nearly always empty) `smpp_bound` is read first and `webhooks` only for its rows.
+async fn routed_elsewhere(
+    tx: &mut Transaction<'_, Sqlite>,
+    scan: &DueScan,
+) -> Result<Vec<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT w.id, b.esme_bind_id FROM smpp_bound b
+         CROSS JOIN webhooks w ON w.esme_bind_id = b.esme_bind_id
+         WHERE b.until > ?1 AND b.instance <> ?2",
+    )
+    .bind(scan.now)
+    .bind(&scan.smpp.instance)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    let pairs: Vec<(i64, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    Ok(scan.smpp.routed_elsewhere(&pairs))
+}
+
+/// Publishes this instance's bound ESME binds (see `DeliveryStore::publish_smpp_bound`).
+pub(super) async fn publish_bound(
+    pool: &SqlitePool,
+    instance: &str,
+    esme_binds: &[i64],
+    until: Millis,
+) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with(BEGIN_WRITE).await.map_err(db)?;
+    sqlx::query("DELETE FROM smpp_bound WHERE instance = ?1")
+        .bind(instance)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    for esme in esme_binds {
+        sqlx::query("INSERT INTO smpp_bound (instance, esme_bind_id, until) VALUES (?1, ?2, ?3)")
+            .bind(instance)
+            .bind(esme)
+            .bind(until)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+    }
+    tx.commit().await.map_err(db)
+}
+
 /// The oldest `limit` due deliveries of each of `webhooks`, with the webhooks' own limits, as
-/// (due at, candidate).
+/// (due at, candidate); of the webhooks in `http_only`, the HTTP deliveries only.
 async fn oldest_due_of(
     tx: &mut Transaction<'_, Sqlite>,
     webhooks: &[i64],
+    http_only: &[i64],
     now: Millis,
     limit: usize,
 ) -> Result<Vec<(Millis, Candidate)>, StoreError> {
@@ -127,8 +183,11 @@ async fn oldest_due_of(
         )
         .push_bind(*w)
         .push(" AND next_attempt_at <= ")
-        .push_bind(now)
-        .push(" ORDER BY next_attempt_at LIMIT ")
+        .push_bind(now);
+        if http_only.contains(w) {
+            qb.push(" AND transport = 'http'");
+        }
+        qb.push(" ORDER BY next_attempt_at LIMIT ")
         .push_bind(limit as i64)
         .push(")");
     }

@@ -306,6 +306,16 @@ impl DeliveryStore for SqliteStore {
         Ok(done.rows_affected())
     }
 
+    async fn publish_smpp_bound(
+        &self,
+        instance: &str,
+        esme_binds: &[i64],
+        until: i64,
+    ) -> Result<(), StoreError> {
+        let _writing = self.queue_writes.lock().await;
+        super::claim::publish_bound(&self.pool, instance, esme_binds, until).await
+    }
+
     async fn next_due(&self) -> Result<Option<i64>, StoreError> {
         // INDEXED BY: the first entry of the partial index, not a scan of every pending row.
         sqlx::query_scalar(

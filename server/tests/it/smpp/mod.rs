@@ -7,6 +7,7 @@
 mod binds;
 mod crash;
 mod forwarding;
+mod instances;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -5,6 +5,7 @@ use super::*;
 use crate::store::{
     sqlite::{claim_all_due, test_store},
     testing::TestDb,
+    Transport,
     EntityId, IngestOptions, Lease, NewEvent, NextState, WebhookWrite,
 };
 
@@ -116,4 +117,134 @@ async fn a_stale_lease_cannot_record_and_an_expired_lease_is_claimed_again() {
     let detail = s.get_delivery(id).await.unwrap().unwrap();
     assert_eq!(detail.record.status, DeliveryStatus::Delivered);
     assert!(detail.attempts.is_empty());
+}
+
+/// A number whose webhook forwards SMS Incoming Message to an ESME bind, and one such message
+/// ingested: (store, its database, the ESME bind's id, the SMPP delivery's id).
+async fn forwarding_one_message() -> (std::sync::Arc<dyn crate::store::Store>, TestDb, i64, i64) {
+    use crate::store::{EsmeBindWrite, NumberWrite, SealedValue};
+    let (s, dir) = test_store().await;
+    let number = s
+        .insert_number(&NumberWrite {
+            number: "60777".into(),
+            sms: true,
+            mms: false,
+            voice: false,
+        })
+        .await
+        .unwrap();
+    let esme = s
+        .insert_esme_bind(&EsmeBindWrite {
+            system_id: "acme".into(),
+            password_enc: Some(SealedValue::Kept("v2:a".into())),
+            description: "".into(),
+        })
+        .await
+        .unwrap();
+    s.insert_webhook(&WebhookWrite {
+        name: "Inbound".into(),
+        entity: EntityId::Number(number.id),
+        url: "https://example.com/hook".into(),
+        hub_algorithm: None,
+        hub_secret_enc: None,
+        authorization_id: None,
+        esme_bind_id: Some(esme.id),
+        max_in_flight: None,
+        rate_per_second: None,
+        enabled: true,
+        notifications: vec![("SMS".into(), "Incoming Message".into())],
+    })
+    .await
+    .unwrap();
+    let message = NewEvent {
+        event_id: "sms-1".into(),
+        channel: "SMS".into(),
+        event: "Incoming Message".into(),
+        entity: EntityId::Number(number.id),
+        payload: Bytes::from_static(b"{\"oa\":\"4477\",\"da\":\"60777\",\"message\":\"hi\"}"),
+    };
+    let out = s.ingest(&[message], IngestOptions::default()).await.unwrap();
+    assert_eq!(out.delivery_ids.len(), 2, "an HTTP and an SMPP delivery");
+    let smpp = *out.delivery_ids.iter().max().unwrap();
+    (s, dir, esme.id, smpp)
+}
+
+/// Claims everything due as the instance `route` describes; returns the transports claimed.
+async fn claimed_transports(
+    s: &dyn crate::store::Store,
+    route: crate::store::SmppRoute,
+    token: i64,
+) -> Vec<Transport> {
+    let now = now_millis();
+    let scan = DueScan {
+        now,
+        slots: 16,
+        free: 16,
+        smpp: route,
+        ..DueScan::default()
+    };
+    let lease = Lease {
+        token,
+        until: now + 60_000,
+    };
+    let mut all = |c: &[crate::store::Candidate]| c.iter().map(|c| c.id).collect();
+    let (batch, _) = s.claim_due(&scan, lease, &mut all).await.unwrap();
+    let mut transports: Vec<Transport> = batch.deliveries.iter().map(|d| d.transport).collect();
+    transports.sort_by_key(|t| *t == Transport::Smpp);
+    transports
+}
+
+fn instance(name: &str, bound_here: &[i64]) -> crate::store::SmppRoute {
+    crate::store::SmppRoute {
+        instance: name.into(),
+        bound_here: bound_here.to_vec(),
+    }
+}
+
+#[tokio::test]
+async fn an_smpp_delivery_is_left_to_the_instance_where_its_esme_is_bound() {
+    let (s, _d, esme, _) = forwarding_one_message().await;
+    let until = now_millis() + 60_000;
+    s.publish_smpp_bound("a", &[esme], until).await.unwrap();
+    // Instance b has no session of that ESME: it takes the HTTP delivery only.
+    let at_b = claimed_transports(s.as_ref(), instance("b", &[]), 1).await;
+    assert_eq!(at_b, vec![Transport::Http]);
+    // Instance a, where it is bound, takes the SMPP one.
+    let at_a = claimed_transports(s.as_ref(), instance("a", &[esme]), 2).await;
+    assert_eq!(at_a, vec![Transport::Smpp]);
+}
+
+#[tokio::test]
+async fn an_smpp_delivery_goes_to_any_instance_once_its_esme_is_bound_nowhere() {
+    let (s, _d, esme, _) = forwarding_one_message().await;
+    // Bound at a, then a published that it no longer is.
+    s.publish_smpp_bound("a", &[esme], now_millis() + 60_000)
+        .await
+        .unwrap();
+    s.publish_smpp_bound("a", &[], now_millis() + 60_000)
+        .await
+        .unwrap();
+    let at_b = claimed_transports(s.as_ref(), instance("b", &[]), 1).await;
+    assert_eq!(at_b, vec![Transport::Http, Transport::Smpp]);
+}
+
+#[tokio::test]
+async fn the_binding_of_an_instance_that_stopped_renewing_it_runs_out() {
+    let (s, _d, esme, _) = forwarding_one_message().await;
+    // Published by an instance that died: its lease ended a moment ago.
+    s.publish_smpp_bound("dead", &[esme], now_millis() - 1)
+        .await
+        .unwrap();
+    let at_b = claimed_transports(s.as_ref(), instance("b", &[]), 1).await;
+    assert_eq!(at_b, vec![Transport::Http, Transport::Smpp]);
+}
+
+#[tokio::test]
+async fn an_esme_bound_both_here_and_elsewhere_is_sent_from_here() {
+    let (s, _d, esme, _) = forwarding_one_message().await;
+    let until = now_millis() + 60_000;
+    s.publish_smpp_bound("a", &[esme], until).await.unwrap();
+    s.publish_smpp_bound("b", &[esme], until).await.unwrap();
+    let at_b = claimed_transports(s.as_ref(), instance("b", &[esme]), 1).await;
+    assert_eq!(at_b, vec![Transport::Http, Transport::Smpp]);
 }
