@@ -64,15 +64,25 @@ pub(crate) async fn start(dir: &Path, ca_file: &Path, run: usize) -> Server {
     start_with(dir, ca_file, run, &[]).await
 }
 
-/// Like [`start`], with more flags.
+/// Like [`start`], with more flags; a flag of [`common_args`] given in `extra` with a value
+/// replaces the common one (clap refuses a flag given twice).
 pub(crate) async fn start_with(dir: &Path, ca_file: &Path, run: usize, extra: &[&str]) -> Server {
     let port = free_port().await;
     let log = std::fs::File::create(dir.join(format!("server-{run}.log"))).unwrap();
+    let mut args = common_args(dir, ca_file);
+    let mut rest = extra.iter();
+    while let Some(flag) = rest.next() {
+        match args.iter().position(|a| a == flag) {
+            Some(at) if at + 1 < args.len() && !args[at + 1].starts_with("--") => {
+                args[at + 1] = rest.next().expect("a value after the flag").to_string();
+            }
+            _ => args.push(flag.to_string()),
+        }
+    }
     let child = Command::new(BIN)
         .arg("serve")
-        .args(common_args(dir, ca_file))
+        .args(args)
         .args(["--listen", &format!("127.0.0.1:{port}")])
-        .args(extra)
         .args([
             "--admin-email",
             "admin@example.com",
@@ -137,6 +147,35 @@ pub(crate) fn received(receiver: &Receiver) -> HashMap<String, usize> {
     counts
 }
 
+/// Waits until the instance at `base` lists no pending delivery, at most `within`.
+pub(crate) async fn wait_until_drained(key: &str, base: &str, within: Duration) {
+    let pending = format!("{base}/api/v1/deliveries?status=pending&limit=1");
+    let deadline = Instant::now() + within;
+    loop {
+        let left = call(key, reqwest::Method::GET, pending.clone(), None).await;
+        if left.as_array().is_some_and(|a| a.is_empty()) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "deliveries still pending after {within:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The ledger of a kill test: the event ids of `sent` the receiver never saw, and how many
+/// arrivals were a second (or later) one.
+pub(crate) fn lost_and_duplicates(sent: &[String], receiver: &Receiver) -> (Vec<String>, usize) {
+    let counts = received(receiver);
+    let lost = sent
+        .iter()
+        .filter(|id| !counts.contains_key(*id))
+        .cloned()
+        .collect();
+    (lost, counts.values().map(|n| n - 1).sum())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_process_loses_no_accepted_event() {
     let ca = TestCa::new();
@@ -196,25 +235,11 @@ async fn a_killed_process_loses_no_accepted_event() {
     let at_kill = received(&receiver).len();
 
     let mut server = start(dir.path(), &ca_file, 2).await;
-    let pending = format!("{}/api/v1/deliveries?status=pending&limit=1", server.base);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = call(&key, reqwest::Method::GET, pending.clone(), None).await;
-        if left.as_array().is_some_and(|a| a.is_empty()) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "deliveries still pending after 60 s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_until_drained(&key, &server.base, Duration::from_secs(60)).await;
     server.child.kill().unwrap();
     server.child.wait().unwrap();
 
-    let counts = received(&receiver);
-    let lost: Vec<&String> = sent.iter().filter(|id| !counts.contains_key(*id)).collect();
-    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    let (lost, duplicates) = lost_and_duplicates(&sent, &receiver);
     eprintln!(
         "crash test: events {EVENTS}, received before the kill {at_kill}, lost {}, duplicates {duplicates}",
         lost.len()

@@ -192,3 +192,32 @@ pub fn location(res: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+/// Rewrites the stored webhook `id` as legacy data looks — what old databases and imports hold
+/// and the API no longer makes: signed with SHA1 (its secret kept), no authorization, no
+/// forwarding — with `change` applied to the rest. The store is written directly: no API
+/// accepts it.
+pub async fn make_legacy_sha1(
+    store: &dyn Store,
+    id: &str,
+    change: impl FnOnce(&mut webhooks_console::store::WebhookWrite),
+) {
+    use webhooks_console::store::{SealedValue, WebhookWrite};
+    let n: i64 = id.parse().expect("a webhook id");
+    let stored = store.get_webhook(n).await.unwrap().expect("the webhook");
+    let mut legacy = WebhookWrite {
+        name: stored.name,
+        entity: stored.entity,
+        url: stored.url,
+        hub_algorithm: Some("sha1".into()),
+        hub_secret_enc: stored.hub_secret_enc.map(SealedValue::Kept),
+        authorization_id: None,
+        esme_bind_id: None,
+        max_in_flight: None,
+        rate_per_second: None,
+        enabled: true,
+        notifications: stored.notifications,
+    };
+    change(&mut legacy);
+    store.update_webhook(n, &legacy).await.unwrap().unwrap();
+}

@@ -63,21 +63,12 @@ async fn two_instances_needing_the_same_token_at_once_make_one_token_request() {
         .posts_after("/token", &[200], TOKEN, Duration::from_millis(400))
         .posts("/hook", &[200], "ok");
     let (a, b) = two_instances(answers, &pg).await;
-    let profile = |secret: &str| {
-        json!({"name": "cc", "type": "OAuth 2.0", "grant_type": "Client Credentials",
-               "client_id": "console", "client_secret": secret,
-               "access_token_url": a.receiver.url("/token")})
-    };
     let auth = a
         .api
-        .create("/api/v1/authorizations", profile("first"))
+        .create("/api/v1/authorizations", a.client_credentials("first"))
         .await;
     // Saved with a new secret: the stored token is dropped, so neither instance has one.
-    let res = a
-        .api
-        .put(&format!("/api/v1/authorizations/{auth}"), profile("second"))
-        .await;
-    assert_eq!(res.status, 200, "{}", res.text);
+    a.drop_token(&auth).await;
     let token_requests = || a.posts().iter().filter(|p| p.path == "/token").count();
     assert_eq!(token_requests(), 0);
 
@@ -145,7 +136,10 @@ const SLOTS: usize = 32;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_instances_lose_nothing_when_one_is_killed_mid_run() {
-    use crate::crash::{api_key, call, prepare_database, received, start_with};
+    use crate::crash::{
+        api_key, call, lost_and_duplicates, prepare_database, received, start_with,
+        wait_until_drained,
+    };
     use reqwest::Method;
 
     if !postgres_or_skip("three_instances_lose_nothing") {
@@ -219,27 +213,13 @@ async fn three_instances_lose_nothing_when_one_is_killed_mid_run() {
     let at_kill = received(&receiver).len();
 
     // The survivors take the killed instance's deliveries back once its leases run out.
-    let pending = format!("{}/api/v1/deliveries?status=pending&limit=1", base(0));
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    loop {
-        let left = call(&key, Method::GET, pending.clone(), None).await;
-        if left.as_array().is_some_and(|a| a.is_empty()) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "deliveries still pending after 120 s"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_until_drained(&key, &base(0), Duration::from_secs(120)).await;
     for server in servers.iter_mut().take(2) {
         server.child.kill().unwrap();
         server.child.wait().unwrap();
     }
 
-    let counts = received(&receiver);
-    let lost: Vec<&String> = sent.iter().filter(|id| !counts.contains_key(*id)).collect();
-    let duplicates: usize = counts.values().map(|n| n - 1).sum();
+    let (lost, duplicates) = lost_and_duplicates(&sent, &receiver);
     eprintln!(
         "multi-instance kill test: instances 3, events {EVENTS}, received before the kill \
          {at_kill}, lost {}, duplicates {duplicates} (bound: {SLOTS} in flight on the killed one)",

@@ -7,10 +7,9 @@ use std::process::{Command, Output};
 
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
-use webhooks_console::store::{SealedValue, WebhookWrite};
 
 use crate::dispatcher::{receipt, Harness};
-use crate::helpers::{on_postgres, PgTestDatabase};
+use crate::helpers::{make_legacy_sha1, on_postgres, PgTestDatabase};
 use crate::receiver::Answers;
 use crate::rest_assets::Api;
 
@@ -106,28 +105,11 @@ async fn source() -> (Harness, String) {
         )
         .await;
     // What legacy data looks like: SHA1, which the API no longer gives new webhooks.
-    let n: i64 = legacy.parse().unwrap();
-    let stored = h.api.app.store.get_webhook(n).await.unwrap().unwrap();
-    let sha1 = WebhookWrite {
-        name: stored.name,
-        entity: stored.entity,
-        url: stored.url,
-        hub_algorithm: Some("sha1".into()),
-        hub_secret_enc: stored.hub_secret_enc.map(SealedValue::Kept),
-        authorization_id: None,
-        esme_bind_id: None,
-        enabled: true,
-        max_in_flight: Some(4),
-        rate_per_second: Some(2.5),
-        notifications: stored.notifications,
-    };
-    h.api
-        .app
-        .store
-        .update_webhook(n, &sha1)
-        .await
-        .unwrap()
-        .unwrap();
+    make_legacy_sha1(h.api.app.store.as_ref(), &legacy, |w| {
+        w.max_in_flight = Some(4);
+        w.rate_per_second = Some(2.5);
+    })
+    .await;
     let res = h
         .api
         .post(

@@ -67,6 +67,24 @@ impl Harness {
         self.api.create("/api/v1/integrations", body).await
     }
 
+    /// A client-credentials OAuth 2.0 profile on the receiver's `/token`, with this secret.
+    pub fn client_credentials(&self, secret: &str) -> Value {
+        json!({"name": "cc", "type": "OAuth 2.0", "grant_type": "Client Credentials",
+               "client_id": "console", "client_secret": secret,
+               "access_token_url": self.receiver.url("/token")})
+    }
+
+    /// Saves the profile `auth` (made by [`Harness::client_credentials`]) with a new secret,
+    /// which drops the token stored for it: the next request needs a new one.
+    pub async fn drop_token(&self, auth: &str) {
+        let body = self.client_credentials("resaved");
+        let res = self
+            .api
+            .put(&format!("/api/v1/authorizations/{auth}"), body)
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text);
+    }
+
     pub async fn ingest(&self, body: Value) -> Answer {
         self.api.post("/api/v1/events", body).await
     }

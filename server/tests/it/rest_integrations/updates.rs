@@ -1,9 +1,9 @@
 //! Updating (PUT replaces the whole webhook; secrets absent are kept) and deleting webhooks.
 
 use serde_json::{json, Value};
-use webhooks_console::store::{SealedValue, WebhookWrite};
 
 use super::{heads, hook, refused_url, service, setup};
+use crate::helpers::make_legacy_sha1;
 
 #[tokio::test]
 async fn a_stored_webhook_keeps_its_deprecated_channel_and_legacy_sha1_but_gets_no_new_ones() {
@@ -13,31 +13,14 @@ async fn a_stored_webhook_keeps_its_deprecated_channel_and_legacy_sha1_but_gets_
     body["hub_signature"] = json!({"secret": "s3cr3t"});
     let id = api.create("/api/v1/integrations", body.clone()).await;
     // Make it what imported legacy data looks like: SHA1 and a deprecated channel.
-    let n: i64 = id.parse().unwrap();
-    let stored = api.app.store.get_webhook(n).await.unwrap().unwrap();
     let pairs = [("SMS", "Delivered"), ("Instagram", "Read")];
-    let legacy = WebhookWrite {
-        name: stored.name,
-        entity: stored.entity,
-        url: stored.url,
-        hub_algorithm: Some("sha1".into()),
-        hub_secret_enc: stored.hub_secret_enc.map(SealedValue::Kept),
-        authorization_id: None,
-        esme_bind_id: None,
-        max_in_flight: None,
-        rate_per_second: None,
-        enabled: true,
-        notifications: pairs
+    make_legacy_sha1(api.app.store.as_ref(), &id, |w| {
+        w.notifications = pairs
             .iter()
             .map(|(c, e)| (c.to_string(), e.to_string()))
-            .collect(),
-    };
-    api.app
-        .store
-        .update_webhook(n, &legacy)
-        .await
-        .unwrap()
-        .unwrap();
+            .collect();
+    })
+    .await;
     let path = format!("/api/v1/integrations/{id}");
     assert_eq!(
         api.get(&path).await.body["hub_signature"],

@@ -4,58 +4,30 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
 use super::{esme_on, wait_events, PASSWORD, SHORT_CODE, SYSTEM_ID};
-use crate::crash::{api_key, call, common_args, prepare_database, Server};
+use crate::crash::{api_key, call, prepare_database, start_with, Server};
 use crate::outbound_auth::child::Peer;
 use crate::receiver::{Answers, Receiver, TestCa};
 
-const BIN: &str = env!("CARGO_BIN_EXE_webhooks-console");
 const MESSAGES: usize = 200;
 
 /// The binary with its SMPP listener on `smpp_port`; retries every second for a while, so the
 /// deliveries wait for the ESME to bind again after the restart rather than run out of tries.
 async fn start(dir: &Path, ca_file: &Path, run: usize, smpp_port: u16) -> Server {
-    let port = crate::receiver::refused_port().await;
-    let log = std::fs::File::create(dir.join(format!("smpp-server-{run}.log"))).unwrap();
-    let mut args = common_args(dir, ca_file);
-    for (flag, value) in [
-        (
-            "--retry-schedule",
-            "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s",
-        ),
-        ("--request-timeout", "5s"),
-    ] {
-        let at = args.iter().position(|a| a == flag).expect("a common flag");
-        args[at + 1] = value.to_owned();
-    }
-    let child = Command::new(BIN)
-        .arg("serve")
-        .args(args)
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .args(["--smpp-listen", &format!("127.0.0.1:{smpp_port}")])
-        .args([
-            "--admin-email",
-            "admin@example.com",
-            "--admin-password",
-            "correct horse battery",
-        ])
-        .env_clear()
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("the binary starts");
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while reqwest::get(format!("{base}/healthz")).await.is_err() {
-        assert!(Instant::now() < deadline, "the server did not come up");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server { child, base }
+    let smpp = format!("127.0.0.1:{smpp_port}");
+    let flags = [
+        "--retry-schedule",
+        "1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s,1s",
+        "--request-timeout",
+        "5s",
+        "--smpp-listen",
+        &smpp,
+    ];
+    start_with(dir, ca_file, run, &flags).await
 }
 
 /// The texts the ESMEs received (decoded from the hex the peer prints).

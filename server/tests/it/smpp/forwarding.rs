@@ -112,20 +112,23 @@ async fn messages_sent_while_no_esme_is_bound_arrive_once_it_binds() {
     assert_eq!(s.h.posts().len(), 2, "no POST sent twice");
 }
 
+/// One message to an ESME started with `esme_flags`, on an app started with `flags`: its SMPP
+/// delivery after the first attempt, which the ESME received.
+async fn after_one_answer(flags: &[&str], esme_flags: &[&str], text: &str) -> Value {
+    let s = Smpp::start(flags).await;
+    let esme = s.bound_esme(esme_flags).await;
+    s.incoming(&[text]).await;
+    assert_eq!(s.h.run_once().await, 2, "the POST and the deliver_sm");
+    let got = wait_events(&esme, 1, |e| e["event"] == "deliver_sm").await;
+    assert_eq!(got.len(), 1, "{got:?}");
+    s.deliveries_by("smpp").await.remove(0)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_temporary_error_status_is_a_failed_attempt_with_that_status_retried() {
-    let s = Smpp::start(&["--retry-schedule", "1m,1m"]).await;
     // ESME_RX_T_APPN: the ESME cannot take it now.
-    let esme = s.bound_esme(&["--status", "0x64"]).await;
-    s.incoming(&["busy now"]).await;
-    assert_eq!(s.h.run_once().await, 2);
-    assert_eq!(
-        wait_events(&esme, 1, |e| e["event"] == "deliver_sm")
-            .await
-            .len(),
-        1
-    );
-    let d = &s.deliveries_by("smpp").await[0];
+    let schedule = ["--retry-schedule", "1m,1m"];
+    let d = &after_one_answer(&schedule, &["--status", "0x64"], "busy now").await;
     assert_eq!(d["status"], "pending", "{d}");
     assert_eq!(d["last_error_code"], "smpp_status", "{d}");
     let attempt = &d["attempts"][0];
@@ -142,18 +145,9 @@ async fn a_temporary_error_status_is_a_failed_attempt_with_that_status_retried()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_permanent_error_status_fails_the_delivery_with_retries_left() {
-    let s = Smpp::start(&["--retry-schedule", "1m,1m"]).await;
     // ESME_RX_P_APPN: the ESME refuses this message for good.
-    let esme = s.bound_esme(&["--status", "0x65"]).await;
-    s.incoming(&["never"]).await;
-    assert_eq!(s.h.run_once().await, 2);
-    assert_eq!(
-        wait_events(&esme, 1, |e| e["event"] == "deliver_sm")
-            .await
-            .len(),
-        1
-    );
-    let d = &s.deliveries_by("smpp").await[0];
+    let schedule = ["--retry-schedule", "1m,1m"];
+    let d = &after_one_answer(&schedule, &["--status", "0x65"], "never").await;
     assert_eq!(d["status"], "failed", "{d}");
     assert_eq!(d["attempts"].as_array().unwrap().len(), 1, "{d}");
     assert_eq!(d["attempts"][0]["smpp_status"], 0x65, "{d}");
@@ -161,17 +155,8 @@ async fn a_permanent_error_status_fails_the_delivery_with_retries_left() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_esme_that_answers_too_late_is_retried_per_the_schedule() {
-    let s = Smpp::start(&["--request-timeout", "1s", "--retry-schedule", "1m"]).await;
-    let esme = s.bound_esme(&["--delay", "2"]).await;
-    s.incoming(&["slow"]).await;
-    assert_eq!(s.h.run_once().await, 2);
-    assert_eq!(
-        wait_events(&esme, 1, |e| e["event"] == "deliver_sm")
-            .await
-            .len(),
-        1
-    );
-    let d = &s.deliveries_by("smpp").await[0];
+    let flags = ["--request-timeout", "1s", "--retry-schedule", "1m"];
+    let d = &after_one_answer(&flags, &["--delay", "2"], "slow").await;
     assert_eq!(d["status"], "pending", "{d}");
     assert_eq!(d["attempts"][0]["error_code"], "timeout", "{d}");
     assert!(
