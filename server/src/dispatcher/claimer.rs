@@ -11,9 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use super::fairness::{self, Budget, Pace, RateBuckets};
-use crate::store::{
-    Candidate, ClaimedBatch, DueScan, Lease, Millis, SmppRoute, Store, StoreError,
-};
+use crate::store::{Candidate, ClaimedBatch, DueScan, Lease, Millis, SmppRoute, Store, StoreError};
 
 #[derive(Debug, Default)]
 struct State {

@@ -263,7 +263,11 @@ mod tests {
         assert_eq!(sessions.bound_esme_binds(), vec![3, 7]);
         let route = sessions.route();
         assert_eq!(route.instance, sessions.instance());
-        assert_ne!(route.instance, Sessions::new().instance(), "each process its own name");
+        assert_ne!(
+            route.instance,
+            Sessions::new().instance(),
+            "each process its own name"
+        );
         // (webhook, ESME bound at another instance): 7 is bound here too, 5 is not.
         let elsewhere = [(10, 7), (12, 5), (11, 5), (12, 5)];
         assert_eq!(route.routed_elsewhere(&elsewhere), vec![11, 12]);

@@ -37,8 +37,7 @@ pub(super) async fn due(
     } else {
         routed_elsewhere(&mut tx, scan).await?
     };
-    let mut candidates =
-        oldest_due_of(&mut tx, &wanted, &elsewhere, scan.now, per_webhook).await?;
+    let mut candidates = oldest_due_of(&mut tx, &wanted, &elsewhere, scan.now, per_webhook).await?;
     candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
     let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
     // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher

@@ -188,8 +188,8 @@ async fn oldest_due_of(
             qb.push(" AND transport = 'http'");
         }
         qb.push(" ORDER BY next_attempt_at LIMIT ")
-        .push_bind(limit as i64)
-        .push(")");
+            .push_bind(limit as i64)
+            .push(")");
     }
     qb.push(") c LEFT JOIN webhooks w ON w.id = c.webhook_id");
     let rows = qb.build().fetch_all(&mut **tx).await.map_err(db)?;

@@ -13,7 +13,9 @@ use crate::rest_assets::Api;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_smpp_delivery_is_sent_by_the_instance_where_its_esme_is_bound() {
     if !on_postgres() {
-        eprintln!("smpp instances: several instances need PostgreSQL; runs with TEST_DATABASE=postgres");
+        eprintln!(
+            "smpp instances: several instances need PostgreSQL; runs with TEST_DATABASE=postgres"
+        );
         return;
     }
     let pg = PgTestDatabase::create().await;

@@ -5,8 +5,7 @@ use super::*;
 use crate::store::{
     sqlite::{claim_all_due, test_store},
     testing::TestDb,
-    Transport,
-    EntityId, IngestOptions, Lease, NewEvent, NextState, WebhookWrite,
+    EntityId, IngestOptions, Lease, NewEvent, NextState, Transport, WebhookWrite,
 };
 
 async fn setup() -> (std::sync::Arc<dyn crate::store::Store>, TestDb, i64) {
@@ -163,7 +162,10 @@ async fn forwarding_one_message() -> (std::sync::Arc<dyn crate::store::Store>, T
         entity: EntityId::Number(number.id),
         payload: Bytes::from_static(b"{\"oa\":\"4477\",\"da\":\"60777\",\"message\":\"hi\"}"),
     };
-    let out = s.ingest(&[message], IngestOptions::default()).await.unwrap();
+    let out = s
+        .ingest(&[message], IngestOptions::default())
+        .await
+        .unwrap();
     assert_eq!(out.delivery_ids.len(), 2, "an HTTP and an SMPP delivery");
     let smpp = *out.delivery_ids.iter().max().unwrap();
     (s, dir, esme.id, smpp)
