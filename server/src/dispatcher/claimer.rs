@@ -123,6 +123,9 @@ impl Claimer {
             }
             if let Some(rate) = c.rate_per_second {
                 st.rates.insert(c.webhook_id, rate);
+                if let Some(level) = c.rate_level {
+                    st.buckets.set(c.webhook_id, level);
+                }
                 let tokens = st.buckets.available(c.webhook_id, rate, now);
                 budget.rate_tokens.insert(c.webhook_id, tokens);
             } else {

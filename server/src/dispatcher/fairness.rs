@@ -24,7 +24,7 @@
 
 use std::collections::HashMap;
 
-use crate::store::{Candidate, Millis};
+use crate::store::{Candidate, Millis, RateLevel};
 
 /// How much each webhook may still take in this claim.
 #[derive(Debug, Clone, Default)]
@@ -137,42 +137,50 @@ fn allowance(c: &Candidate, budget: &Budget, fair: usize) -> usize {
     room
 }
 
-/// A token bucket per rate-limited webhook: `rate` tokens a second, holding at most one second's
-/// worth (at least one token), so a webhook that was quiet may send one second's burst at once.
+/// A token bucket per rate-limited webhook, as this dispatcher last knew it ([`RateLevel`]:
+/// `rate` tokens a second, at most one second's worth). The buckets that count are the store's,
+/// shared by every instance: each claim brings the stored level ([`Candidate::rate_level`]),
+/// which replaces this copy, and spends on both alike. This copy lets the claimer pass over a
+/// webhook without tokens and know when to look again.
 ///
 /// Why our own and not `governor`: the claim must know *how many* deliveries a webhook may take
-/// right now (to lease exactly that many, before any is sent), and take them all at once;
-/// governor answers "may one more go?" per cell, which would lease deliveries that then wait.
+/// right now (to lease exactly that many, before any is sent), take them all at once, and keep
+/// the bucket in the database; governor answers "may one more go?" per cell, in memory.
 #[derive(Debug, Clone, Default)]
 pub struct RateBuckets {
-    buckets: HashMap<i64, (f64, Millis)>,
+    buckets: HashMap<i64, RateLevel>,
 }
 
 impl RateBuckets {
-    fn level(&mut self, webhook: i64, rate: f64, now: Millis) -> &mut (f64, Millis) {
-        let capacity = rate.max(1.0);
-        let b = self.buckets.entry(webhook).or_insert((capacity, now));
-        let elapsed = (now - b.1).max(0) as f64 / 1000.0;
-        b.0 = (b.0 + elapsed * rate).min(capacity);
-        b.1 = now;
+    fn level(&mut self, webhook: i64, rate: f64, now: Millis) -> &mut RateLevel {
+        let b = self
+            .buckets
+            .entry(webhook)
+            .or_insert_with(|| RateLevel::full(rate, now));
+        *b = b.refilled(rate, now);
         b
+    }
+
+    /// Takes the level the store holds for this webhook (every instance spends from it).
+    pub fn set(&mut self, webhook: i64, level: RateLevel) {
+        self.buckets.insert(webhook, level);
     }
 
     /// Whole tokens available now.
     pub fn available(&mut self, webhook: i64, rate: f64, now: Millis) -> usize {
-        self.level(webhook, rate, now).0.floor().max(0.0) as usize
+        self.level(webhook, rate, now).tokens.floor().max(0.0) as usize
     }
 
-    /// Spends `n` tokens (taken by a claim).
+    /// Spends `n` tokens (taken by a claim), as the store does ([`RateLevel::spent`]).
     pub fn spend(&mut self, webhook: i64, rate: f64, n: usize, now: Millis) {
         let b = self.level(webhook, rate, now);
-        b.0 -= n as f64;
+        *b = b.spent(rate, n, now);
     }
 
     /// When the next whole token of an empty bucket comes.
     pub fn next_token_at(&mut self, webhook: i64, rate: f64, now: Millis) -> Millis {
         let b = self.level(webhook, rate, now);
-        let missing = (1.0 - b.0).max(0.0);
+        let missing = (1.0 - b.tokens).max(0.0);
         now + (missing / rate.max(f64::MIN_POSITIVE) * 1000.0).ceil() as Millis
     }
 }

@@ -168,6 +168,87 @@ pub struct Candidate {
     pub rate_per_second: Option<f64>,
     /// The webhook's live leases in every instance (counted only when it has a `max_in_flight`).
     pub leased_anywhere: u32,
+    /// A rate-limited webhook's token bucket as stored, shared by every instance (read, and
+    /// spent by what the claim takes, in the claim's transaction).
+    pub rate_level: Option<RateLevel>,
+}
+
+/// A rate-limited webhook's token bucket: `tokens` at time `at`, refilled at the webhook's
+/// `rate_per_second` up to one second's worth (at least one token), so a webhook that was quiet
+/// may send one second's burst at once. Kept in the database (`rate_buckets`) so the rate holds
+/// across every instance (SPEC §9); the dispatcher's choice and the store's write-back both
+/// compute with these functions, so they agree on the level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLevel {
+    pub tokens: f64,
+    pub at: Millis,
+}
+
+impl RateLevel {
+    /// A full bucket at `now`.
+    pub fn full(rate: f64, now: Millis) -> RateLevel {
+        RateLevel {
+            tokens: Self::capacity(rate),
+            at: now,
+        }
+    }
+
+    fn capacity(rate: f64) -> f64 {
+        rate.max(1.0)
+    }
+
+    /// The level at `now` (never earlier than `at`: a clock that stepped back refills nothing).
+    pub fn refilled(self, rate: f64, now: Millis) -> RateLevel {
+        let elapsed = (now - self.at).max(0) as f64 / 1000.0;
+        RateLevel {
+            tokens: (self.tokens + elapsed * rate).min(Self::capacity(rate)),
+            at: now.max(self.at),
+        }
+    }
+
+    /// The level at `now` after `taken` tokens were spent then.
+    pub fn spent(self, rate: f64, taken: usize, now: Millis) -> RateLevel {
+        let mut level = self.refilled(rate, now);
+        level.tokens -= taken as f64;
+        level
+    }
+}
+
+/// The rate-limited webhooks among `candidates`, once each, ascending (the order their bucket
+/// rows are locked in), with their rates.
+pub fn rate_limited(candidates: &[Candidate]) -> Vec<(i64, f64)> {
+    let mut limited: Vec<(i64, f64)> = candidates
+        .iter()
+        .filter_map(|c| c.rate_per_second.map(|r| (c.webhook_id, r)))
+        .collect();
+    limited.sort_by_key(|(w, _)| *w);
+    limited.dedup_by_key(|(w, _)| *w);
+    limited
+}
+
+/// For each webhook of `limited`, the level its bucket has after the claim took the `chosen`
+/// candidates, given the `levels` it had as read.
+pub fn levels_after(
+    limited: &[(i64, f64)],
+    levels: &HashMap<i64, RateLevel>,
+    candidates: &[Candidate],
+    chosen: &[i64],
+    now: Millis,
+) -> Vec<(i64, RateLevel)> {
+    limited
+        .iter()
+        .map(|(w, rate)| {
+            let taken = candidates
+                .iter()
+                .filter(|c| c.webhook_id == *w && chosen.contains(&c.id))
+                .count();
+            let level = levels
+                .get(w)
+                .copied()
+                .unwrap_or_else(|| RateLevel::full(*rate, now));
+            (*w, level.spent(*rate, taken, now))
+        })
+        .collect()
 }
 
 /// What a fair claim reads: for each webhook with deliveries due at `now`, except those in

@@ -128,6 +128,39 @@ async fn retention_skips_its_pass_while_another_instance_runs_one() {
     );
 }
 
+#[tokio::test]
+async fn two_instances_together_keep_a_webhooks_rate_per_second() {
+    if !postgres_or_skip("two_instances_together_keep_a_webhooks_rate") {
+        return;
+    }
+    let pg = PgTestDatabase::create().await;
+    let (a, b) = two_instances(Answers::default().posts("/a", &[200], ""), &pg).await;
+    let svc = a.service("A").await;
+    a.webhook(
+        "A",
+        &svc,
+        "/a",
+        json!({"delivery": {"rate_per_second": 3.0}}),
+    )
+    .await;
+    crate::fair::ingest_n(&a, &svc, 10).await;
+    let t = now_millis();
+    assert_eq!(
+        a.api.app.dispatcher.run_once_at(t).await.unwrap(),
+        3,
+        "one second's worth"
+    );
+    // Its own bucket would be full: the shared one is spent.
+    assert_eq!(
+        b.app.dispatcher.run_once_at(t).await.unwrap(),
+        0,
+        "the other instance finds no token"
+    );
+    assert_eq!(b.app.dispatcher.run_once_at(t + 500).await.unwrap(), 1);
+    assert_eq!(a.api.app.dispatcher.run_once_at(t + 500).await.unwrap(), 0);
+    assert_eq!(a.posts().len(), 4, "3 + 1 in 0.5 s at 3/s");
+}
+
 /// Events of the kill test, ingested in batches spread over the instances.
 const EVENTS: usize = 10_000;
 const BATCH: usize = 500;

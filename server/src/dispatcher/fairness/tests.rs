@@ -7,6 +7,7 @@ fn cand(id: i64, webhook_id: i64) -> Candidate {
         max_in_flight: None,
         rate_per_second: None,
         leased_anywhere: 0,
+        rate_level: None,
     }
 }
 

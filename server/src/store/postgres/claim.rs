@@ -17,8 +17,9 @@ use sqlx::Transaction;
 
 use super::db;
 use crate::store::{
-    Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryStatus, DueScan, Lease,
-    Millis, ResendClaim, StoreError, Transport, WebhookTarget,
+    levels_after, rate_limited, Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery,
+    DeliveryStatus, DueScan, Lease, Millis, RateLevel, ResendClaim, StoreError, Transport,
+    WebhookTarget,
 };
 
 /// Reads the candidates, leases the chosen ones and reads them back, in one transaction.
@@ -39,7 +40,12 @@ pub(super) async fn due(
     };
     let mut candidates = oldest_due_of(&mut tx, &wanted, &elsewhere, scan.now, per_webhook).await?;
     candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
-    let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
+    let mut candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
+    let limited = rate_limited(&candidates);
+    let levels = lock_rate_levels(&mut tx, &limited, scan.now).await?;
+    for c in candidates.iter_mut().filter(|c| c.rate_per_second.is_some()) {
+        c.rate_level = levels.get(&c.webhook_id).copied();
+    }
     // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher
     // then waits for a slot or a moment instead of claiming again at once.
     let passed_over = wanted.iter().filter(|w| elsewhere.contains(w)).count();
@@ -61,9 +67,85 @@ pub(super) async fn due(
     .execute(&mut *tx)
     .await
     .map_err(db)?;
+    let spent = levels_after(&limited, &levels, &candidates, &chosen, scan.now);
+    write_rate_levels(&mut tx, &spent).await?;
     let batch = read_claimed(&mut tx, lease).await?;
     tx.commit().await.map_err(db)?;
     Ok((batch, seen))
+}
+
+/// The token buckets of the rate-limited webhooks `limited`, locked until this claim ends, so
+/// another instance's claim of the same webhook waits and then sees what this one spent. A
+/// missing row is made first (a full bucket) so that it too can be locked; rows are taken in
+/// ascending order, so two claims never wait on each other in a cycle.
+async fn lock_rate_levels(
+    tx: &mut Transaction<'_, Postgres>,
+    limited: &[(i64, f64)],
+    now: Millis,
+) -> Result<HashMap<i64, RateLevel>, StoreError> {
+    if limited.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids: Vec<i64> = limited.iter().map(|(w, _)| *w).collect();
+    let full: Vec<f64> = limited
+        .iter()
+        .map(|(_, rate)| RateLevel::full(*rate, now).tokens)
+        .collect();
+    sqlx::query(
+        "INSERT INTO rate_buckets (webhook_id, tokens, at)
+         SELECT w, t, $3 FROM UNNEST($1::BIGINT[], $2::DOUBLE PRECISION[]) AS b(w, t)
+         ORDER BY w
+         ON CONFLICT (webhook_id) DO NOTHING",
+    )
+    .bind(&ids)
+    .bind(&full)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    let rows = sqlx::query(
+        "SELECT webhook_id, tokens, at FROM rate_buckets WHERE webhook_id = ANY($1)
+         ORDER BY webhook_id FOR UPDATE",
+    )
+    .bind(&ids)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let level = RateLevel {
+                tokens: r.get(1),
+                at: r.get(2),
+            };
+            (r.get::<i64, _>(0), level)
+        })
+        .collect())
+}
+
+/// Stores the buckets as the claim left them (their rows are locked by it).
+async fn write_rate_levels(
+    tx: &mut Transaction<'_, Postgres>,
+    levels: &[(i64, RateLevel)],
+) -> Result<(), StoreError> {
+    if levels.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = levels.iter().map(|(w, _)| *w).collect();
+    let tokens: Vec<f64> = levels.iter().map(|(_, l)| l.tokens).collect();
+    let at: Vec<i64> = levels.iter().map(|(_, l)| l.at).collect();
+    sqlx::query(
+        "UPDATE rate_buckets r SET tokens = b.t, at = b.a
+         FROM UNNEST($1::BIGINT[], $2::DOUBLE PRECISION[], $3::BIGINT[]) AS b(w, t, a)
+         WHERE r.webhook_id = b.w",
+    )
+    .bind(&ids)
+    .bind(&tokens)
+    .bind(&at)
+    .execute(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(())
 }
 
 /// The webhooks with deliveries due at `now`, by a loose index scan of the per-webhook pending
@@ -191,6 +273,7 @@ async fn oldest_due_of(
                     .map(|n| n.clamp(1, u32::MAX as i64) as u32),
                 rate_per_second: r.get(3),
                 leased_anywhere: r.get::<i64, _>(4).max(0) as u32,
+                rate_level: None,
             };
             (r.get::<Millis, _>(5), candidate)
         })

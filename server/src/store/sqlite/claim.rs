@@ -16,8 +16,9 @@ use sqlx::Transaction;
 
 use super::db;
 use crate::store::{
-    Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery, DeliveryStatus, DueScan, Lease,
-    Millis, ResendClaim, StoreError, Transport, WebhookTarget,
+    levels_after, rate_limited, Candidate, Chooser, ClaimWhat, ClaimedBatch, ClaimedDelivery,
+    DeliveryStatus, DueScan, Lease, Millis, RateLevel, ResendClaim, StoreError, Transport,
+    WebhookTarget,
 };
 
 /// Why `BEGIN IMMEDIATE`: these transactions read, then write. A deferred one would take its
@@ -48,7 +49,12 @@ pub(super) async fn due(
         candidates.extend(found);
     }
     candidates.sort_by_key(|(due_at, c)| (*due_at, c.id));
-    let candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
+    let mut candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
+    let limited = rate_limited(&candidates);
+    let levels = read_rate_levels(&mut tx, &limited).await?;
+    for c in candidates.iter_mut().filter(|c| c.rate_per_second.is_some()) {
+        c.rate_level = levels.get(&c.webhook_id).copied();
+    }
     // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher
     // then waits for a slot or a moment instead of claiming again at once.
     let passed_over = wanted.iter().filter(|w| elsewhere.contains(w)).count();
@@ -72,9 +78,58 @@ pub(super) async fn due(
         qb.push(")");
         qb.build().execute(&mut *tx).await.map_err(db)?;
     }
+    let spent = levels_after(&limited, &levels, &candidates, &chosen, scan.now);
+    write_rate_levels(&mut tx, &spent).await?;
     let batch = read_claimed(&mut tx, lease).await?;
     tx.commit().await.map_err(db)?;
     Ok((batch, seen))
+}
+
+/// The stored token buckets of the rate-limited webhooks `limited` (a webhook without a row
+/// has a full bucket). One process serves a SQLite database, and the claim holds the write
+/// lock: nobody spends them meanwhile.
+async fn read_rate_levels(
+    tx: &mut Transaction<'_, Sqlite>,
+    limited: &[(i64, f64)],
+) -> Result<HashMap<i64, RateLevel>, StoreError> {
+    let mut levels = HashMap::new();
+    for chunk in limited.chunks(400) {
+        let mut qb =
+            QueryBuilder::<Sqlite>::new("SELECT webhook_id, tokens, at FROM rate_buckets WHERE webhook_id IN (");
+        let mut list = qb.separated(", ");
+        for (w, _) in chunk {
+            list.push_bind(*w);
+        }
+        qb.push(")");
+        for r in qb.build().fetch_all(&mut **tx).await.map_err(db)? {
+            let level = RateLevel {
+                tokens: r.get(1),
+                at: r.get(2),
+            };
+            levels.insert(r.get::<i64, _>(0), level);
+        }
+    }
+    Ok(levels)
+}
+
+/// Stores the buckets as the claim left them.
+async fn write_rate_levels(
+    tx: &mut Transaction<'_, Sqlite>,
+    levels: &[(i64, RateLevel)],
+) -> Result<(), StoreError> {
+    for (w, level) in levels {
+        sqlx::query(
+            "INSERT INTO rate_buckets (webhook_id, tokens, at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (webhook_id) DO UPDATE SET tokens = excluded.tokens, at = excluded.at",
+        )
+        .bind(w)
+        .bind(level.tokens)
+        .bind(level.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db)?;
+    }
+    Ok(())
 }
 
 /// The webhooks with deliveries due at `now`, by a skip-scan of the per-webhook pending index:
@@ -204,6 +259,7 @@ async fn oldest_due_of(
                     .map(|n| n.clamp(1, u32::MAX as i64) as u32),
                 rate_per_second: r.get(3),
                 leased_anywhere: r.get::<i64, _>(4).max(0) as u32,
+                rate_level: None,
             };
             (r.get::<Millis, _>(5), candidate)
         })

@@ -250,3 +250,64 @@ async fn an_esme_bound_both_here_and_elsewhere_is_sent_from_here() {
     let at_b = claimed_transports(s.as_ref(), instance("b", &[esme]), 1).await;
     assert_eq!(at_b, vec![Transport::Http, Transport::Smpp]);
 }
+
+/// Claims, at `now`, as many due deliveries as the stored rate bucket allows (what the
+/// dispatcher's choice does with [`crate::store::Candidate::rate_level`]); returns how many.
+async fn claim_within_rate(s: &dyn crate::store::Store, now: i64, token: i64) -> usize {
+    use crate::store::RateLevel;
+    let scan = DueScan {
+        now,
+        slots: 64,
+        free: 64,
+        ..DueScan::default()
+    };
+    let lease = Lease {
+        token,
+        until: now + 60_000,
+    };
+    let mut within_rate = |c: &[crate::store::Candidate]| {
+        let Some(first) = c.first() else {
+            return Vec::new();
+        };
+        let rate = first.rate_per_second.expect("a rate-limited webhook");
+        let level = first.rate_level.unwrap_or_else(|| RateLevel::full(rate, now));
+        let tokens = level.refilled(rate, now).tokens.floor().max(0.0) as usize;
+        c.iter().take(tokens).map(|c| c.id).collect()
+    };
+    let (batch, _) = s.claim_due(&scan, lease, &mut within_rate).await.unwrap();
+    batch.deliveries.len()
+}
+
+#[tokio::test]
+async fn a_webhooks_rate_bucket_is_kept_in_the_store_and_spent_by_every_claim() {
+    let (s, _d) = test_store().await;
+    let svc = s.insert_service("Billing").await.unwrap();
+    s.insert_webhook(&WebhookWrite {
+        name: "Limited".into(),
+        entity: EntityId::Service(svc.id),
+        url: "https://example.com/hook".into(),
+        hub_algorithm: None,
+        hub_secret_enc: None,
+        authorization_id: None,
+        esme_bind_id: None,
+        max_in_flight: None,
+        rate_per_second: Some(3.0),
+        enabled: true,
+        notifications: vec![("SMS".into(), "Delivered".into())],
+    })
+    .await
+    .unwrap();
+    let events: Vec<NewEvent> = (0..10)
+        .map(|i| event(&format!("r{i}"), svc.id, "Delivered"))
+        .collect();
+    s.ingest(&events, IngestOptions::default()).await.unwrap();
+    let now = now_millis();
+    // A full bucket: one second's worth.
+    assert_eq!(claim_within_rate(s.as_ref(), now, 1).await, 3);
+    // Another claim at the same moment (another instance, its own memory) finds it spent.
+    assert_eq!(claim_within_rate(s.as_ref(), now, 2).await, 0);
+    // Half a second later, half a second's worth: one whole token and a half.
+    assert_eq!(claim_within_rate(s.as_ref(), now + 500, 3).await, 1);
+    // And a second after that the bucket is full again, never more than a second's worth.
+    assert_eq!(claim_within_rate(s.as_ref(), now + 1_500, 4).await, 3);
+}
