@@ -43,7 +43,10 @@ pub(super) async fn due(
     let mut candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
     let limited = rate_limited(&candidates);
     let levels = lock_rate_levels(&mut tx, &limited, scan.now).await?;
-    for c in candidates.iter_mut().filter(|c| c.rate_per_second.is_some()) {
+    for c in candidates
+        .iter_mut()
+        .filter(|c| c.rate_per_second.is_some())
+    {
         c.rate_level = levels.get(&c.webhook_id).copied();
     }
     // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher

@@ -52,7 +52,10 @@ pub(super) async fn due(
     let mut candidates: Vec<Candidate> = candidates.into_iter().map(|(_, c)| c).collect();
     let limited = rate_limited(&candidates);
     let levels = read_rate_levels(&mut tx, &limited).await?;
-    for c in candidates.iter_mut().filter(|c| c.rate_per_second.is_some()) {
+    for c in candidates
+        .iter_mut()
+        .filter(|c| c.rate_per_second.is_some())
+    {
         c.rate_level = levels.get(&c.webhook_id).copied();
     }
     // Webhooks whose due SMPP work waits for another instance count as seen: the dispatcher
@@ -94,8 +97,9 @@ async fn read_rate_levels(
 ) -> Result<HashMap<i64, RateLevel>, StoreError> {
     let mut levels = HashMap::new();
     for chunk in limited.chunks(400) {
-        let mut qb =
-            QueryBuilder::<Sqlite>::new("SELECT webhook_id, tokens, at FROM rate_buckets WHERE webhook_id IN (");
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "SELECT webhook_id, tokens, at FROM rate_buckets WHERE webhook_id IN (",
+        );
         let mut list = qb.separated(", ");
         for (w, _) in chunk {
             list.push_bind(*w);

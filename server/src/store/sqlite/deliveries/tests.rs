@@ -270,7 +270,9 @@ async fn claim_within_rate(s: &dyn crate::store::Store, now: i64, token: i64) ->
             return Vec::new();
         };
         let rate = first.rate_per_second.expect("a rate-limited webhook");
-        let level = first.rate_level.unwrap_or_else(|| RateLevel::full(rate, now));
+        let level = first
+            .rate_level
+            .unwrap_or_else(|| RateLevel::full(rate, now));
         let tokens = level.refilled(rate, now).tokens.floor().max(0.0) as usize;
         c.iter().take(tokens).map(|c| c.id).collect()
     };
