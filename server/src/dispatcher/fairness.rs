@@ -54,8 +54,8 @@ pub const QUICK_MS: i64 = 1_000;
 /// it (the store does not depend on the dispatcher).
 pub use crate::store::fair_share as share;
 
-/// The slots kept for quick webhooks and newcomers while several have work: an eighth (none
-/// below 8 slots, where every slot is someone's share).
+/// The slots kept for quick webhooks and newcomers: an eighth (none below 8 slots, where every
+/// slot is someone's share).
 pub fn reserve(slots: usize) -> usize {
     slots / 8
 }
@@ -78,11 +78,11 @@ pub fn select(candidates: &[Candidate], budget: &Budget, slots: usize, free: usi
     with_work.sort_unstable();
     with_work.dedup();
     let fair = share(slots, with_work.len());
-    let open = if with_work.len() >= 2 {
-        free.saturating_sub(reserve(slots))
-    } else {
-        free
-    };
+    // The reserve is kept even beside a lone webhook: a request in flight cannot be taken back,
+    // so a webhook that comes next would wait behind a slow one's whole batch (up to the request
+    // timeout). Only a webhook known to be quick takes it, so a lone quick webhook still uses
+    // every slot; a lone slow one uses seven eighths.
+    let open = free.saturating_sub(reserve(slots));
     let mut left: HashMap<i64, usize> = HashMap::new();
     let mut taken: HashMap<i64, usize> = HashMap::new();
     let mut chosen = Vec::with_capacity(free.min(candidates.len()));

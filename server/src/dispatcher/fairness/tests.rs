@@ -45,11 +45,21 @@ fn the_share_is_the_ceiling_of_slots_over_webhooks() {
 }
 
 #[test]
-fn a_lone_webhook_may_use_every_slot() {
+fn a_lone_quick_webhook_may_use_every_slot() {
     let c = run(1, 1, 500);
-    let chosen = select(&c, &Budget::default(), 128, 128);
+    let chosen = select(&c, &quick([1]), 128, 128);
     assert_eq!(chosen.len(), 128);
     assert_eq!(chosen, (1..=128).collect::<Vec<_>>(), "oldest first");
+}
+
+#[test]
+fn a_lone_webhook_of_unknown_pace_leaves_the_reserve_until_its_pace_shows() {
+    let chosen = select(&run(1, 1, 500), &Budget::default(), 128, 128);
+    assert_eq!(
+        chosen.len(),
+        112,
+        "holding 112, it is no newcomer to the reserve"
+    );
 }
 
 #[test]
@@ -166,12 +176,22 @@ fn webhooks_of_unknown_pace_take_only_a_newcomers_part_of_the_reserve() {
 }
 
 #[test]
-fn a_lone_slow_webhook_still_uses_every_slot() {
+fn a_lone_slow_webhook_leaves_the_reserve_for_whoever_comes_next() {
     let budget = Budget {
         pace: HashMap::from([(1, Pace::Slow)]),
         ..Budget::default()
     };
-    assert_eq!(select(&run(1, 1, 500), &budget, 128, 128).len(), 128);
+    assert_eq!(select(&run(1, 1, 500), &budget, 128, 128).len(), 112);
+    // Then a quick webhook's deliveries come due: the reserve is theirs at once.
+    let budget = Budget {
+        local_in_flight: HashMap::from([(1, 112)]),
+        pace: HashMap::from([(1, Pace::Slow), (2, Pace::Quick)]),
+        ..Budget::default()
+    };
+    let mut c = run(1, 1, 500);
+    c.extend(run(2, 1_000, 50));
+    let chosen = select(&c, &budget, 128, 16);
+    assert_eq!(count(&chosen, &c, 2), 16);
 }
 
 #[test]

@@ -218,3 +218,41 @@ async fn slow_webhooks_leave_a_reserve_of_slots_for_a_quick_one() {
         "the quick partner waited {waited:?}, as if for a slow answer"
     );
 }
+
+#[tokio::test]
+async fn a_lone_slow_webhook_leaves_the_reserve_for_a_quick_one_that_comes_later() {
+    // A partner's backlog is queued while nobody else has work; its requests take 1.5 s. A
+    // request in flight cannot be taken back, so if the lone partner took every slot, a quick
+    // partner's delivery queued a moment later would wait for one of those answers.
+    let slow = Duration::from_millis(1_500);
+    let answers = Answers::default()
+        .posts_after("/a", &[200], "", slow)
+        .posts("/fast", &[200], "");
+    let h = Harness::start(answers, &["--max-in-flight", "16"]).await;
+    let (sa, sf) = (h.service("A").await, h.service("Fast").await);
+    h.webhook("A", &sa, "/a", json!({})).await;
+    let fast = h.webhook("Fast", &sf, "/fast", json!({})).await;
+    ingest_n(&h, &sa, 100).await;
+
+    h.api.app.dispatcher.spawn();
+    while h.receiver.peak("/a") < 14 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let queued = Instant::now();
+    ingest_n(&h, &sf, 2).await;
+    while count(&h, &fast, "delivered").await < 2 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waited = queued.elapsed();
+    h.api.app.dispatcher.shutdown();
+    assert_eq!(
+        h.receiver.peak("/a"),
+        14,
+        "the last 2 of 16 slots stayed free"
+    );
+    assert!(
+        waited < slow / 2,
+        "the quick partner waited {waited:?}, as if for a slow answer"
+    );
+}
