@@ -3,7 +3,7 @@
 # database beside an HTTPS keep-alive receiver in its own process, drives it through its HTTP
 # API, and prints a table of medians (also Markdown with --markdown FILE). See BENCHMARKS.md.
 #   scripts/bench.sh SCENARIO... [--runs N --events N --markdown FILE ...]
-#   scenarios: dispatch latency isolation footprint console instances all;  --help lists the options.
+#   scenarios: dispatch latency isolation footprint console all, and instances (PostgreSQL);  --help lists the options.
 # Builds the release binary first (scripts/build.sh; skip with BENCH_NO_BUILD=1). On a shared
 # machine run it under the build lock, so nothing builds while it measures:
 #   flock /tmp/webhooks-build.lock scripts/bench.sh dispatch
