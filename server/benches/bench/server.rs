@@ -160,6 +160,9 @@ impl Server {
         let started = Instant::now();
         let mut child = cmd
             .env_clear()
+            // glibc's allocator tunables (`MALLOC_ARENA_MAX=2`, …) reach the server, so their
+            // effect on the footprint can be measured (BENCHMARKS.md §footprint).
+            .envs(std::env::vars().filter(|(k, _)| k.starts_with("MALLOC_")))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
