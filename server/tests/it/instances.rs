@@ -166,6 +166,8 @@ const EVENTS: usize = 10_000;
 const BATCH: usize = 500;
 /// Send slots per instance: what the killed one can have had in flight.
 const SLOTS: usize = 32;
+/// Results an instance may hold before its recorder writes them (`RECORD_ENOUGH` of the worker).
+const UNRECORDED: usize = 64;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_instances_lose_nothing_when_one_is_killed_mid_run() {
@@ -255,7 +257,7 @@ async fn three_instances_lose_nothing_when_one_is_killed_mid_run() {
     let (lost, duplicates) = lost_and_duplicates(&sent, &receiver);
     eprintln!(
         "multi-instance kill test: instances 3, events {EVENTS}, received before the kill \
-         {at_kill}, lost {}, duplicates {duplicates} (bound: {SLOTS} in flight on the killed one)",
+         {at_kill}, lost {}, duplicates {duplicates} (bound: {SLOTS} in flight + {UNRECORDED} unrecorded on the killed one)",
         lost.len()
     );
     assert!(
@@ -264,8 +266,12 @@ async fn three_instances_lose_nothing_when_one_is_killed_mid_run() {
         lost.len(),
         &lost[..lost.len().min(5)]
     );
+    // What the killed instance had in flight: its requests (SLOTS) and the attempts that had
+    // ended but whose results still waited for the recorder (their slots already sent the next
+    // ones): it writes once 64 have gathered (RECORD_ENOUGH) or 2 ms passed, so about 64 more.
+    // Seen: 4, 33, 46 with SLOTS 32.
     assert!(
-        duplicates <= SLOTS,
-        "{duplicates} duplicates: more than the killed instance had in flight"
+        duplicates <= SLOTS + UNRECORDED,
+        "{duplicates} duplicates: more than the killed instance had in flight or unrecorded"
     );
 }
