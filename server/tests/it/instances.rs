@@ -31,6 +31,13 @@ async fn two_instances(answers: Answers, pg: &PgTestDatabase) -> (Harness, Api) 
         &["--database-url", &pg.url],
     )
     .await;
+    let b = another_instance(&a, pg, &[]).await;
+    (a, b)
+}
+
+/// Another instance beside `a` on the database `pg`: a copy of its key file, trusting its
+/// receiver's CA, with `extra` flags.
+pub(crate) async fn another_instance(a: &Harness, pg: &PgTestDatabase, extra: &[&str]) -> Api {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         a.api.dir().join("secret.key"),
@@ -38,18 +45,15 @@ async fn two_instances(answers: Answers, pg: &PgTestDatabase) -> (Harness, Api) 
     )
     .unwrap();
     let ca_file = a.ca.write_pem(dir.path()).display().to_string();
-    let b = Api::spawn_manual_in(
-        dir,
-        &[
-            "--database-url",
-            &pg.url,
-            "--extra-ca-file",
-            &ca_file,
-            "--allow-private-destinations",
-        ],
-    )
-    .await;
-    (a, b)
+    let mut flags = vec![
+        "--database-url",
+        &pg.url,
+        "--extra-ca-file",
+        &ca_file,
+        "--allow-private-destinations",
+    ];
+    flags.extend_from_slice(extra);
+    Api::spawn_manual_in(dir, &flags).await
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{hex, wait_events, Smpp};
 use crate::helpers::{on_postgres, PgTestDatabase};
-use crate::rest_assets::Api;
+use crate::instances::another_instance;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_smpp_delivery_is_sent_by_the_instance_where_its_esme_is_bound() {
@@ -23,26 +23,7 @@ async fn an_smpp_delivery_is_sent_by_the_instance_where_its_esme_is_bound() {
     let esme = a.bound_esme(&[]).await;
     // Instance B: the same database, key file and trusted CA, its own SMPP listener; no ESME
     // binds to it.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        a.h.api.dir().join("secret.key"),
-        dir.path().join("secret.key"),
-    )
-    .unwrap();
-    let ca_file = a.h.ca.write_pem(dir.path()).display().to_string();
-    let b = Api::spawn_manual_in(
-        dir,
-        &[
-            "--database-url",
-            &pg.url,
-            "--extra-ca-file",
-            &ca_file,
-            "--allow-private-destinations",
-            "--smpp-listen",
-            "127.0.0.1:0",
-        ],
-    )
-    .await;
+    let b = another_instance(&a.h, &pg, &["--smpp-listen", "127.0.0.1:0"]).await;
 
     a.incoming(&["one", "two", "three"]).await;
     // B works first: it sends the three POSTs and leaves the deliver_sm to A.
