@@ -98,8 +98,7 @@ fn use_response_nonce() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Set only in the browser, once the WASM has hydrated: tests wait for it before clicking.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = components::form::provide_hydrated();
 
     view! {
         <Stylesheet id="leptos" href=format!("/pkg/{OUTPUT_NAME}.css") />

@@ -27,7 +27,7 @@ use crate::{
     state::{provide_server_context, AppState},
     store::{self, NewUser, OpenError, Store},
     telemetry,
-    web::{auth_forms, body_limit, csrf, export, fallback, headers, oauth, ops},
+    web::{auth_forms, body_limit, csrf, export, fallback, form_pages, headers, oauth, ops},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -334,6 +334,23 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth/callback", get(oauth::callback))
         .route("/oauth/token/{id}", post(oauth::get_access_token))
         .route("/monitor/deliveries/export", get(export::export))
+        // The forms posted without JavaScript; GET of the same pages is Leptos's.
+        .route(
+            "/assets/integrations/outbound-webhooks/new",
+            post(form_pages::new_webhook),
+        )
+        .route(
+            "/assets/integrations/outbound-webhooks/{id}",
+            post(form_pages::edit_webhook),
+        )
+        .route(
+            "/assets/integrations/authorizations/new",
+            post(form_pages::new_authorization),
+        )
+        .route(
+            "/assets/integrations/authorizations/{id}",
+            post(form_pages::edit_authorization),
+        )
         .nest("/api/v1", rest::router(state.clone()))
         .leptos_routes_with_context(
             &state,

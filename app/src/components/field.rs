@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use crate::domain::AppError;
 
 /// The id of the control for the form field `name` (also the prefix of its hint and error ids).
-fn control_id(name: &str) -> String {
+pub fn control_id(name: &str) -> String {
     format!("field-{}", name.replace(['[', ']', '/'], "-"))
 }
 
@@ -120,13 +120,42 @@ fn Hint(id: String, hint: Option<String>) -> impl IntoView {
     hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{h}</p> })
 }
 
-/// The server's message for one field, right under it. `id` is the control's id.
+/// The message for one field, right under it: the console's one field error. `id` is the
+/// control's id; `field` (the field's path, as the server names it) goes in `data-field`.
 #[component]
-pub fn FieldError(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldError(
+    #[prop(into)] id: String,
+    message: Signal<Option<String>>,
+    #[prop(into, optional)] field: Option<String>,
+) -> impl IntoView {
     move || {
-        message
-            .get()
-            .map(|m| view! { <p class="field-error" id=format!("{id}-error")>{m}</p> })
+        message.get().map(|m| {
+            view! { <p class="field-error" role="alert" id=format!("{id}-error") data-field=field.clone()>{m}</p> }
+        })
+    }
+}
+
+/// Field errors as (field path, message): what a form that checks in the browser first found,
+/// or the one error the server returned. The empty path is the form's own error.
+pub type FieldErrors = RwSignal<Vec<(String, String)>>;
+
+/// The [`FieldError`] of `field` in a list of [`FieldErrors`].
+#[component]
+pub fn ListedError(errors: FieldErrors, #[prop(into)] field: String) -> impl IntoView {
+    let path = field.clone();
+    let message = Signal::derive(move || {
+        errors.with(|e| e.iter().find(|(f, _)| *f == path).map(|(_, m)| m.clone()))
+    });
+    view! { <FieldError id=control_id(&field) message field /> }
+}
+
+/// The error of [`FieldErrors`] that belongs to no field, above the form.
+#[component]
+pub fn ListedFormError(errors: FieldErrors) -> impl IntoView {
+    move || {
+        errors
+            .with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()))
+            .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
     }
 }
 

@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::domain::channels::{Section, EMAIL_ASTERISK_NOTE};
+use crate::domain::{
+    channels::{Section, EMAIL_ASTERISK_NOTE},
+    webhook::form::{field, notification_value},
+};
 
 /// `ticked` holds (channel, event) label pairs. `kept` are pairs the stored webhook already has:
 /// on a deprecated channel only those stay tickable.
@@ -45,6 +48,9 @@ fn ChannelFieldset(
             let id = format!("n-{}-{}", slug(channel), slug(event.label));
             let label = event.label;
             let pair = (channel.to_owned(), label.to_owned());
+            // `checked` for the server-rendered page (without JavaScript, what it posts);
+            // `prop:checked` once hydrated.
+            let initially = ticked.with_untracked(|t| t.contains(&pair));
             let was_kept = kept.with_value(|k| k.contains(&pair));
             let disabled = deprecated && !was_kept;
             let checked = {
@@ -65,6 +71,9 @@ fn ChannelFieldset(
                     <input
                         type="checkbox"
                         id=id.clone()
+                        name=field::NOTIFICATION
+                        value=notification_value(channel, label)
+                        checked=initially
                         prop:checked=checked
                         disabled=disabled
                         on:change=toggle

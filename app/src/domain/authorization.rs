@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod form;
 mod input;
 mod parse;
 #[cfg(test)]

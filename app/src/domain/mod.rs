@@ -7,6 +7,7 @@ pub mod authorization;
 pub mod channels;
 pub mod deliveries;
 pub mod error;
+pub mod form;
 pub mod monitor;
 pub mod paging;
 #[cfg(test)]

@@ -10,6 +10,7 @@
 //! question: it answers the entity's through [`ParseContext`].
 
 pub mod delivery;
+pub mod form;
 mod rules;
 pub mod test_call;
 #[cfg(test)]

@@ -6,6 +6,7 @@ mod helpers;
 mod api_auth;
 mod binary;
 mod browser_session;
+mod console_forms;
 mod crash;
 mod demo;
 mod dispatcher;

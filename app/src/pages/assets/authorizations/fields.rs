@@ -1,63 +1,54 @@
 //! `AuthorizationFields`: the fields of the chosen Type (and Grant Type), labelled exactly as
 //! SPEC §5 names them, each with its error next to it. Secrets are write-only: a stored one shows
-//! as "set" in its placeholder, and the tokens only as masked, read-only text.
+//! as "set" in its placeholder, and the tokens only as masked, read-only text. Each control is
+//! named as the API names the field, so the form posts without JavaScript too; then a
+//! `Show fields` button renders the fields of the chosen Type or Grant Type.
 
 use leptos::prelude::*;
 
 use super::state::AuthForm;
-use crate::domain::{
-    authorization::{
-        ApiKeyPlacement, AuthType, ClientAuthentication, DigestAlgorithm, DigestQop, GrantType,
-        TokenParameterType, TokenUrlMethod,
+use crate::{
+    components::{
+        field::{FieldErrors, ListedError},
+        form::{use_hydrated, use_posted, SecretAgain, ShowButton},
     },
-    views::AuthorizationView,
+    domain::{
+        authorization::{
+            form::field, ApiKeyPlacement, AuthType, ClientAuthentication, DigestAlgorithm,
+            DigestQop, GrantType, TokenParameterType, TokenUrlMethod,
+        },
+        views::AuthorizationView,
+    },
 };
-
-/// Field errors, as (field path, message).
-pub type Errors = RwSignal<Vec<(String, String)>>;
-
-#[component]
-pub fn FieldError(errors: Errors, #[prop(into)] field: String) -> impl IntoView {
-    let f = field.clone();
-    let message = move || errors.with(|e| e.iter().find(|(p, _)| *p == f).map(|(_, m)| m.clone()));
-    move || {
-        let field = field.clone();
-        message().map(|m| view! { <p class="field-error" role="alert" data-field=field>{m}</p> })
-    }
-}
 
 #[component]
 fn Text(
     field: &'static str,
     label: &'static str,
     value: RwSignal<String>,
-    errors: Errors,
+    errors: FieldErrors,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional, into)] placeholder: String,
 ) -> AnyView {
     let id = format!("auth-{field}");
-    let autocomplete = if kind == "password" {
-        "new-password"
-    } else {
-        "off"
-    };
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id type=kind autocomplete=autocomplete placeholder=placeholder bind:value=value />
-            <FieldError errors field />
+            <input id=id type=kind name=field autocomplete="off" placeholder=placeholder value=value.get_untracked() bind:value=value />
+            <ListedError errors field />
         </div>
     }
     .into_any()
 }
 
-/// A write-only field: empty means "keep the stored one".
+/// A write-only field: empty means "keep the stored one". It starts empty, also after a post
+/// without JavaScript (then it says to enter the secret again, if one was typed).
 #[component]
 fn SecretText(
     field: &'static str,
     label: &'static str,
     value: RwSignal<String>,
-    errors: Errors,
+    errors: FieldErrors,
     set: bool,
 ) -> AnyView {
     let placeholder = if set {
@@ -65,7 +56,17 @@ fn SecretText(
     } else {
         ""
     };
-    view! { <Text field label value errors kind="password" placeholder /> }.into_any()
+    let typed = use_posted().is_some_and(|p| p.typed_secret(field));
+    let id = format!("auth-{field}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="password" name=field autocomplete="new-password" placeholder=placeholder bind:value=value />
+            <SecretAgain typed />
+            <ListedError errors field />
+        </div>
+    }
+    .into_any()
 }
 
 #[component]
@@ -74,16 +75,23 @@ fn Choice(
     label: &'static str,
     value: RwSignal<String>,
     options: Vec<&'static str>,
-    errors: Errors,
+    errors: FieldErrors,
+    /// The `Show fields` button beside it (without JavaScript), where the choice decides fields.
+    #[prop(optional)]
+    show: bool,
 ) -> AnyView {
     let id = format!("auth-{field}");
+    let chosen = value.get_untracked();
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <select id=id bind:value=value>
-                {options.into_iter().map(|o| view! { <option value=o>{o}</option> }).collect_view()}
-            </select>
-            <FieldError errors field />
+            <div class="input-with-action">
+                <select id=id name=field bind:value=value>
+                    {options.into_iter().map(|o| view! { <option value=o selected=o == chosen>{o}</option> }).collect_view()}
+                </select>
+                {show.then(|| view! { <ShowButton label="Show fields" /> })}
+            </div>
+            <ListedError errors field />
         </div>
     }
     .into_any()
@@ -96,7 +104,7 @@ fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<&'static str>
 #[component]
 pub fn AuthorizationFields(
     form: AuthForm,
-    errors: Errors,
+    errors: FieldErrors,
     existing: Option<AuthorizationView>,
     call_back_url: String,
 ) -> AnyView {
@@ -109,8 +117,12 @@ pub fn AuthorizationFields(
         set("consumer_secret"),
     );
     let is = move |t: AuthType| form.auth_type() == t;
+    // One `Show fields` button: beside Grant Type when the page shows it, else beside Type.
+    let oauth = form
+        .auth_type
+        .with_untracked(|t| AuthType::parse(t) == Some(AuthType::OAuth2));
     view! {
-        <Choice field="type" label="Type" value=form.auth_type options=labels(AuthType::ALL, AuthType::label) errors />
+        <Choice field="type" label="Type" value=form.auth_type options=labels(AuthType::ALL, AuthType::label) errors show=!oauth />
         <Show when=move || is(AuthType::Basic) || is(AuthType::Digest)>
             <Text field="username" label="Username" value=form.username errors />
         </Show>
@@ -142,7 +154,7 @@ pub fn AuthorizationFields(
 }
 
 #[component]
-fn DigestFields(form: AuthForm, errors: Errors) -> AnyView {
+fn DigestFields(form: AuthForm, errors: FieldErrors) -> AnyView {
     view! {
         <Text field="nonce" label="Nonce" value=form.nonce errors placeholder="from the server's challenge" />
         <Choice field="algorithm" label="Algorithm" value=form.algorithm options=labels(DigestAlgorithm::ALL, DigestAlgorithm::label) errors />
@@ -157,7 +169,7 @@ fn DigestFields(form: AuthForm, errors: Errors) -> AnyView {
 #[component]
 fn OAuth2Fields(
     form: AuthForm,
-    errors: Errors,
+    errors: FieldErrors,
     existing: Option<AuthorizationView>,
     call_back_url: String,
     cs: bool,
@@ -171,10 +183,11 @@ fn OAuth2Fields(
             "not set"
         }
     };
+    let hydrated = use_hydrated();
     let access = masked(existing.as_ref().is_some_and(|v| v.access_token_set));
     let refresh = masked(existing.as_ref().is_some_and(|v| v.refresh_token_set));
     view! {
-        <Choice field="grant_type" label="Grant Type" value=form.grant_type options=labels(GrantType::ALL, GrantType::label) errors />
+        <Choice field="grant_type" label="Grant Type" value=form.grant_type options=labels(GrantType::ALL, GrantType::label) errors show=true />
         <Show when=move || !code()>
             <Text field="client_id" label="Client ID" value=form.client_id errors />
             <SecretText field="client_secret" label="Client Secret" value=form.client_secret errors set=cs />
@@ -192,10 +205,11 @@ fn OAuth2Fields(
         <Text field="scope" label="Scope" value=form.scope errors />
         <Text field="access_token_url" label="Access Token URL" value=form.access_token_url errors kind="url" placeholder="https://" />
         <div class="check">
-            <input id="auth-limited_validity" type="checkbox" bind:checked=form.limited_validity />
+            <input id="auth-limited_validity" type="checkbox" name=field::LIMITED_VALIDITY checked=form.limited_validity.get_untracked() bind:checked=form.limited_validity />
             <label for="auth-limited_validity">"Access token has a limited validity"</label>
         </div>
-        <Show when=move || form.limited_validity.get()>
+        // Without JavaScript always shown; it counts only while the box is ticked.
+        <Show when=move || !hydrated.get() || form.limited_validity.get()>
             <div class="indent">
                 <Text field="validity" label="Validity" value=form.validity errors kind="number" placeholder="seconds" />
             </div>
@@ -220,9 +234,23 @@ fn OAuth2Fields(
     .into_any()
 }
 
-/// Access Token URL Headers as a key/value list with add and remove.
+/// Access Token URL Headers as a key/value list with add and remove. Without JavaScript there
+/// is always one blank row more to fill (blank rows at the end are not sent), and a row is
+/// removed by emptying it.
 #[component]
-fn HeaderRows(form: AuthForm, errors: Errors) -> AnyView {
+fn HeaderRows(form: AuthForm, errors: FieldErrors) -> AnyView {
+    let hydrated = use_hydrated();
+    let blank = move || {
+        (!hydrated.get()).then(|| {
+            let n = form.headers.with_untracked(Vec::len) + 1;
+            view! {
+                <div class="header-row">
+                    <input type="text" name=field::HEADER_KEY aria-label=format!("Header name {n}") placeholder="Name" />
+                    <input type="text" name=field::HEADER_VALUE aria-label=format!("Header value {n}") placeholder="Value" />
+                </div>
+            }
+        })
+    };
     view! {
         <fieldset class="headers">
             <legend>"Access Token URL Headers"</legend>
@@ -231,16 +259,21 @@ fn HeaderRows(form: AuthForm, errors: Errors) -> AnyView {
                     let (n, row) = item;
                     view! {
                         <div class="header-row">
-                            <input type="text" aria-label=format!("Header name {}", n + 1) placeholder="Name" bind:value=row.key />
-                            <input type="text" aria-label=format!("Header value {}", n + 1) placeholder="Value" bind:value=row.value />
-                            <button type="button" class="btn btn-quiet" aria-label=format!("Remove header {}", n + 1) on:click=move |_| form.remove_header(row.id)>"Remove"</button>
-                            <FieldError errors field=format!("access_token_url_headers/{n}/key") />
-                            <FieldError errors field=format!("access_token_url_headers/{n}/value") />
+                            <input type="text" name=field::HEADER_KEY aria-label=format!("Header name {}", n + 1) placeholder="Name" value=row.key.get_untracked() bind:value=row.key />
+                            <input type="text" name=field::HEADER_VALUE aria-label=format!("Header value {}", n + 1) placeholder="Value" value=row.value.get_untracked() bind:value=row.value />
+                            <Show when=move || hydrated.get()>
+                                <button type="button" class="btn btn-quiet" aria-label=format!("Remove header {}", n + 1) on:click=move |_| form.remove_header(row.id)>"Remove"</button>
+                            </Show>
+                            <ListedError errors field=format!("access_token_url_headers/{n}/key") />
+                            <ListedError errors field=format!("access_token_url_headers/{n}/value") />
                         </div>
                     }
                 }
             </For>
-            <button type="button" class="btn btn-quiet" on:click=move |_| form.add_header()>"Add header"</button>
+            {blank}
+            <Show when=move || hydrated.get()>
+                <button type="button" class="btn btn-quiet" on:click=move |_| form.add_header()>"Add header"</button>
+            </Show>
         </fieldset>
     }
     .into_any()

@@ -1,5 +1,7 @@
 //! `/assets/integrations/authorizations/new` and `…/{id}`: the Authorization form.
-//! Before sending, it checks with the very rules the server enforces (`NewAuthorization::parse`).
+//! Hydrated, before sending it checks with the very rules the server enforces
+//! (`NewAuthorization::parse`); without JavaScript it posts to its own page
+//! (`components::form`), and `Show fields` renders it again for the chosen Type.
 //! Get Access Token saves first (so an unsaved or edited profile is what gets the token), then
 //! posts the plain form `/oauth/token/{id}`: the server fetches the token (client credentials) or
 //! sends the browser to the Authorization URL (authorization code), and both come back here with
@@ -8,15 +10,19 @@
 use leptos::{html, prelude::*};
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::{
-    fields::{AuthorizationFields, Errors, FieldError},
-    state::AuthForm,
-};
+use super::{fields::AuthorizationFields, state::AuthForm};
 use crate::{
     api::authorizations::{authorization_call_back_url, get_authorization, SaveAuthorization},
-    components::page_header::PageHeader,
+    components::{
+        field::{FieldErrors, ListedError, ListedFormError},
+        form::{submitted, use_posted},
+        page_header::PageHeader,
+    },
     domain::{
-        authorization::{AuthType, ExistingAuthorization, NewAuthorization, SecretField},
+        authorization::{
+            AuthType, AuthorizationInput, ExistingAuthorization, NewAuthorization, SecretField,
+        },
+        form::INTENT,
         views::AuthorizationView,
         AppError,
     },
@@ -68,7 +74,11 @@ fn TokenNotice() -> impl IntoView {
 
 #[component]
 fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String) -> AnyView {
-    let form = AuthForm::new(existing.as_ref());
+    let posted = use_posted();
+    let form = match &posted {
+        Some(p) => AuthForm::from_form(&p.fields),
+        None => AuthForm::new(existing.as_ref()),
+    };
     let editing_id = existing.as_ref().map(|v| v.id.clone());
     let stored = existing.as_ref().map(|v| ExistingAuthorization {
         secrets_set: SecretField::ALL
@@ -78,10 +88,17 @@ fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String)
         access_token_url: v.settings.access_token_url.clone(),
         refresh_token_url: v.settings.refresh_token_url.clone(),
     });
-    let errors: Errors = RwSignal::new(Vec::new());
+    let errors: FieldErrors = RwSignal::new(
+        posted
+            .and_then(|p| p.error)
+            .map(server_error)
+            .into_iter()
+            .collect(),
+    );
     let save = ServerAction::<SaveAuthorization>::new();
     // Set when the save was started by Get Access Token: then the token form is posted.
     let then_token = RwSignal::new(false);
+    let form_ref = NodeRef::<html::Form>::new();
     let token_form = NodeRef::<html::Form>::new();
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
@@ -98,8 +115,12 @@ fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String)
         Some(Err(e)) => errors.set(vec![server_error(e)]),
         None => {}
     });
+    // Hydrated: what the browser would post, checked by the server's own rules first.
     let submit = move |token: bool| {
-        let input = form.input();
+        let Some(el) = form_ref.get_untracked() else {
+            return;
+        };
+        let input = AuthorizationInput::from_form(&submitted(&el));
         if let Err(found) = NewAuthorization::parse(&input, stored.as_ref()) {
             errors.set(
                 found
@@ -123,32 +144,37 @@ fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String)
             submit(false);
         }
     };
-    let general_error =
-        move || errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()));
     view! {
-        <form class="panel form" on:submit=on_submit novalidate>
-            {move || general_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <form class="panel form" method="post" node_ref=form_ref on:submit=on_submit novalidate>
+            <ListedFormError errors />
             <div class="field">
                 <label for="auth-name">"Name"</label>
-                <input id="auth-name" type="text" maxlength="100" bind:value=form.name />
-                <FieldError errors field="name" />
+                <input id="auth-name" type="text" name="name" maxlength="100" value=form.name.get_untracked() bind:value=form.name />
+                <ListedError errors field="name" />
             </div>
             <AuthorizationFields form errors existing call_back_url />
             <div class="form-actions">
                 <Show when=move || form.auth_type() == AuthType::OAuth2>
+                    // Without JavaScript it posts the form with `intent=token`: the server
+                    // saves, then gets the token.
                     <button
-                        type="button"
+                        type="submit"
+                        name=INTENT
+                        value="token"
                         class="btn"
                         disabled=move || save.pending().get()
                         on:click={
                             let submit = submit.clone();
-                            move |_| submit(true)
+                            move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                submit(true)
+                            }
                         }
                     >
                         "Get Access Token"
                     </button>
                 </Show>
-                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                <button type="submit" name=INTENT value="save" class="btn btn-primary" disabled=move || save.pending().get()>
                     "Save"
                 </button>
                 <a class="btn" href="/assets/integrations?tab=authorizations">"Cancel"</a>

@@ -1,11 +1,17 @@
 //! The Authorization form's state: one signal per field, kept for every type at once so that
-//! switching Type or Grant Type back and forth loses nothing typed; [`AuthForm::input`] sends
-//! only what the server's rules read.
+//! switching Type or Grant Type back and forth loses nothing typed. The controls start from the
+//! stored profile or from what was posted without JavaScript; what is sent is read from the
+//! form itself (`AuthorizationInput::from_form`), never from these.
 
 use leptos::prelude::*;
 
 use crate::domain::{
-    authorization::{AuthType, AuthorizationInput, GrantType, Headers, KeyValue},
+    authorization::{
+        form::{field, header_rows},
+        ApiKeyPlacement, AuthType, ClientAuthentication, DigestAlgorithm, DigestQop, GrantType,
+        KeyValue, TokenParameterType, TokenUrlMethod,
+    },
+    form::FormFields,
     views::AuthorizationView,
 };
 
@@ -63,23 +69,73 @@ fn label<T: std::fmt::Display>(v: Option<T>, default: T) -> RwSignal<String> {
     RwSignal::new(v.unwrap_or(default).to_string())
 }
 
+/// A choice as posted, or its default when the form had none.
+fn choice<T: std::fmt::Display + Default>(f: &FormFields, name: &str) -> RwSignal<String> {
+    RwSignal::new(f.optional(name).unwrap_or_else(|| T::default().to_string()))
+}
+
+fn rows(headers: Vec<KeyValue>) -> (RwSignal<Vec<HeaderRow>>, RwSignal<usize>) {
+    let rows: Vec<HeaderRow> = headers
+        .into_iter()
+        .enumerate()
+        .map(|(id, kv)| HeaderRow {
+            id,
+            key: RwSignal::new(kv.key),
+            value: RwSignal::new(kv.value),
+        })
+        .collect();
+    let next = rows.len();
+    (RwSignal::new(rows), RwSignal::new(next))
+}
+
 impl AuthForm {
+    /// The controls as the browser posted them (a form rendered again without JavaScript).
+    /// Secrets start empty: they are never sent back.
+    pub fn from_form(f: &FormFields) -> Self {
+        let text = |name: &str| RwSignal::new(f.text(name));
+        let secret = || RwSignal::new(String::new());
+        let (headers, next_row) = rows(header_rows(f).0);
+        AuthForm {
+            name: text("name"),
+            auth_type: choice::<AuthType>(f, field::TYPE),
+            username: text("username"),
+            password: secret(),
+            realm: text("realm"),
+            nonce: text("nonce"),
+            algorithm: choice::<DigestAlgorithm>(f, "algorithm"),
+            qop: choice::<DigestQop>(f, "qop"),
+            nonce_count: text("nonce_count"),
+            client_nonce: text("client_nonce"),
+            opaque: text("opaque"),
+            access_key: text("access_key"),
+            secret_key: secret(),
+            region: text("region"),
+            service_name: text("service_name"),
+            key: text("key"),
+            key_value: secret(),
+            add_to: choice::<ApiKeyPlacement>(f, "add_to"),
+            grant_type: choice::<GrantType>(f, "grant_type"),
+            client_id: text("client_id"),
+            client_secret: secret(),
+            consumer_id: text("consumer_id"),
+            consumer_secret: secret(),
+            authorization_url: text("authorization_url"),
+            scope: text("scope"),
+            access_token_url: text("access_token_url"),
+            limited_validity: RwSignal::new(f.ticked(field::LIMITED_VALIDITY)),
+            validity: text(field::VALIDITY),
+            refresh_token_url: text("refresh_token_url"),
+            method: choice::<TokenUrlMethod>(f, "access_token_url_method"),
+            parameter_type: choice::<TokenParameterType>(f, "access_token_url_parameter_type"),
+            headers,
+            next_row,
+            client_authentication: choice::<ClientAuthentication>(f, "client_authentication"),
+        }
+    }
+
     pub fn new(existing: Option<&AuthorizationView>) -> Self {
         let s = existing.map(|v| v.settings.clone()).unwrap_or_default();
-        let rows: Vec<HeaderRow> = s
-            .access_token_url_headers
-            .clone()
-            .unwrap_or_default()
-            .0
-            .into_iter()
-            .enumerate()
-            .map(|(id, kv)| HeaderRow {
-                id,
-                key: RwSignal::new(kv.key),
-                value: RwSignal::new(kv.value),
-            })
-            .collect();
-        let next = rows.len();
+        let (headers, next_row) = rows(s.access_token_url_headers.clone().unwrap_or_default().0);
         AuthForm {
             name: RwSignal::new(existing.map(|v| v.name.clone()).unwrap_or_default()),
             auth_type: label(existing.map(|v| v.auth_type), AuthType::default()),
@@ -112,8 +168,8 @@ impl AuthForm {
             refresh_token_url: text(&s.refresh_token_url),
             method: label(s.access_token_url_method, Default::default()),
             parameter_type: label(s.access_token_url_parameter_type, Default::default()),
-            headers: RwSignal::new(rows),
-            next_row: RwSignal::new(next),
+            headers,
+            next_row,
             client_authentication: label(s.client_authentication, Default::default()),
         }
     }
@@ -140,54 +196,5 @@ impl AuthForm {
 
     pub fn remove_header(&self, id: usize) {
         self.headers.update(|rows| rows.retain(|r| r.id != id));
-    }
-
-    /// The API's JSON shape of what is typed. Empty secrets are sent as absent: "keep".
-    pub fn input(&self) -> AuthorizationInput {
-        let t = |s: RwSignal<String>| {
-            let v = s.get_untracked();
-            (!v.is_empty()).then_some(v)
-        };
-        AuthorizationInput {
-            name: self.name.get_untracked(),
-            auth_type: self.auth_type.get_untracked(),
-            username: t(self.username),
-            password: t(self.password),
-            realm: t(self.realm),
-            nonce: t(self.nonce),
-            algorithm: t(self.algorithm),
-            qop: t(self.qop),
-            nonce_count: t(self.nonce_count),
-            client_nonce: t(self.client_nonce),
-            opaque: t(self.opaque),
-            access_key: t(self.access_key),
-            secret_key: t(self.secret_key),
-            region: t(self.region),
-            service_name: t(self.service_name),
-            key: t(self.key),
-            key_value: t(self.key_value),
-            add_to: t(self.add_to),
-            grant_type: t(self.grant_type),
-            client_id: t(self.client_id),
-            client_secret: t(self.client_secret),
-            consumer_id: t(self.consumer_id),
-            consumer_secret: t(self.consumer_secret),
-            authorization_url: t(self.authorization_url),
-            scope: t(self.scope),
-            access_token_url: t(self.access_token_url),
-            limited_validity: Some(self.limited_validity.get_untracked()),
-            validity: t(self.validity),
-            refresh_token_url: t(self.refresh_token_url),
-            access_token_url_method: t(self.method),
-            access_token_url_parameter_type: t(self.parameter_type),
-            access_token_url_headers: Headers(
-                self.headers
-                    .get_untracked()
-                    .iter()
-                    .map(|r| KeyValue::new(r.key.get_untracked(), r.value.get_untracked()))
-                    .collect(),
-            ),
-            client_authentication: t(self.client_authentication),
-        }
     }
 }

@@ -1,25 +1,37 @@
-//! `/assets/integrations/outbound-webhooks/new` and `…/{id}`: the Outbound Webhook form.
-//! Fields appear and disappear as choices change (entity → notification section, hub
-//! signature → secret and algorithm, Forward to SMPP → ESME bind). Before sending, the form
-//! checks with the very rules the server enforces (`NewWebhook::parse`); the server then checks
-//! what only it knows and makes the test call. Errors show next to their field; nothing typed
-//! is lost.
+//! `/assets/integrations/outbound-webhooks/new` and `…/{id}`: the Outbound Webhook form, in the
+//! product's order (Name, Entity, URL, then the notifications).
+//! Hydrated, fields appear and disappear as choices change (entity → notification section, hub
+//! signature → secret and algorithm, Forward to SMPP → ESME bind), and before sending the form
+//! checks with the very rules the server enforces (`NewWebhook::parse`). Without JavaScript it
+//! posts to its own page (`components::form`): `Show notifications` renders it again for the
+//! chosen Entity, the dependent fields are always shown, and the server checks them. Either
+//! way the server checks what only it knows and makes the test call; errors show next to their
+//! field and nothing typed is lost but the hub secret, which is never sent back.
 
-use leptos::prelude::*;
+use leptos::{html, prelude::*};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
-use super::state::{entity_value, facts_for, FormState};
+use super::state::{facts_for, FormState};
 use super::test_call::{RunTestCallButton, TestCallChecklist};
 use super::test_event::TestEventButton;
 use crate::{
     api::integrations::{get_webhook, load_webhook_form_options, RunTestCall, SaveWebhook},
     components::{
-        notification_matrix::NotificationMatrix, page_header::PageHeader, timestamp::Timestamp,
+        field::{FieldErrors, ListedError, ListedFormError},
+        form::{submitted, use_hydrated, use_posted, SecretAgain, ShowButton},
+        notification_matrix::NotificationMatrix,
+        page_header::PageHeader,
+        timestamp::Timestamp,
     },
     domain::{
-        channels::sections_for,
+        channels::{sections_for, EntityKind},
+        form::INTENT,
+        validation::field::ESME_BIND_ID,
         views::{WebhookFormOptions, WebhookHealthView, WebhookView},
-        webhook::{smpp_visible, Existing, HubAlgorithm, NewWebhook, ParseContext, TestCall},
+        webhook::{
+            form::{entity_value, field},
+            smpp_visible, Existing, HubAlgorithm, NewWebhook, ParseContext, TestCall, WebhookInput,
+        },
         AppError,
     },
 };
@@ -81,26 +93,15 @@ fn HealthPanel(health: WebhookHealthView) -> impl IntoView {
     }
 }
 
-/// Field errors, as (field path, message).
-type Errors = RwSignal<Vec<(String, String)>>;
-
-fn error_for(errors: Errors, field: &'static str) -> impl Fn() -> Option<String> {
-    move || errors.with(|e| e.iter().find(|(f, _)| f == field).map(|(_, m)| m.clone()))
-}
-
-#[component]
-fn FieldError(errors: Errors, field: &'static str) -> impl IntoView {
-    let message = error_for(errors, field);
-    move || {
-        message().map(|m| view! { <p class="field-error" role="alert" data-field=field>{m}</p> })
-    }
-}
-
 #[component]
 fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> impl IntoView {
-    let form = FormState::new(existing.as_ref());
+    let posted = use_posted();
+    let hydrated = use_hydrated();
+    let form = match &posted {
+        Some(p) => FormState::from_form(&p.fields),
+        None => FormState::new(existing.as_ref()),
+    };
     let editing_id = existing.as_ref().map(|w| w.id.clone());
-    let kept: Vec<(String, String)> = form.ticked.get_untracked();
     let stored = existing.as_ref().map(|w| Existing {
         notifications: w
             .notifications
@@ -114,18 +115,28 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
         hub_secret_set: w.hub_signature.as_ref().is_some_and(|h| h.secret_set),
         url: w.url.clone(),
     });
+    let kept = stored
+        .as_ref()
+        .map(|s| s.notifications.clone())
+        .unwrap_or_default();
     let legacy_sha1 = stored
         .as_ref()
         .is_some_and(|s| s.hub_algorithm == Some(HubAlgorithm::Sha1));
     let secret_set = stored.as_ref().is_some_and(|s| s.hub_secret_set);
+    let secret_typed = posted
+        .as_ref()
+        .is_some_and(|p| p.typed_secret(field::HUB_SECRET));
     let options = StoredValue::new(options);
     let facts = Memo::new(move |_| options.with_value(|o| facts_for(o, &form.entity.get())));
     let sections =
         Signal::derive(move || facts.get().map(|f| sections_for(&f)).unwrap_or_default());
+    // Hydrated, Forward to SMPP shows exactly when it applies (SPEC §2); without JavaScript,
+    // on every number, and the server says when it does not apply.
     let smpp_shown = Memo::new(move |_| match facts.get() {
-        Some(f) => form
+        Some(f) if hydrated.get() => form
             .ticked
             .with(|t| smpp_visible(f.kind, t, form.hub_enabled.get())),
+        Some(f) => f.kind == EntityKind::Number,
         None => false,
     });
     // Forward to SMPP is cleared as soon as it no longer applies (SPEC §2).
@@ -135,11 +146,22 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
             form.esme_bind.set(String::new());
         }
     });
-    let errors: Errors = RwSignal::new(Vec::new());
+    let errors: FieldErrors = RwSignal::new(
+        posted
+            .as_ref()
+            .and_then(|p| p.error.clone())
+            .map(server_error)
+            .into_iter()
+            .collect(),
+    );
     let save = ServerAction::<SaveWebhook>::new();
     // The steps of the last test call: from "Run test call", or from a save it refused.
     let run = ServerAction::<RunTestCall>::new();
-    let test_call: RwSignal<Option<TestCall>> = RwSignal::new(None);
+    let test_call: RwSignal<Option<TestCall>> = RwSignal::new(posted.as_ref().and_then(|p| {
+        p.test_call
+            .clone()
+            .or_else(|| p.error.as_ref().and_then(refused_call))
+    }));
     let navigate = use_navigate();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(_)) => navigate("/assets/integrations", Default::default()),
@@ -160,30 +182,32 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
         }
         None => {}
     });
-    let on_submit = {
-        let editing_id = editing_id.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            let input = form.input();
-            let ctx = ParseContext {
-                entity: facts.get_untracked(),
-                existing: stored.clone(),
-            };
-            if let Err(found) = NewWebhook::parse(&input, &ctx) {
-                errors.set(
-                    found
-                        .iter()
-                        .map(|e| (top_field(&e.field), e.message.clone()))
-                        .collect(),
-                );
-                return;
-            }
-            errors.set(Vec::new());
-            save.dispatch(SaveWebhook {
-                id: editing_id.clone(),
-                input,
-            });
+    let form_ref = NodeRef::<html::Form>::new();
+    // Hydrated: what the browser would post, checked by the server's own rules first.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(el) = form_ref.get_untracked() else {
+            return;
+        };
+        let input = WebhookInput::from_form(&submitted(&el));
+        let ctx = ParseContext {
+            entity: facts.get_untracked(),
+            existing: stored.clone(),
+        };
+        if let Err(found) = NewWebhook::parse(&input, &ctx) {
+            errors.set(
+                found
+                    .iter()
+                    .map(|e| (top_field(&e.field), e.message.clone()))
+                    .collect(),
+            );
+            return;
         }
+        errors.set(Vec::new());
+        save.dispatch(SaveWebhook {
+            id: editing_id.clone(),
+            input,
+        });
     };
     // Ticks the entity can no longer have are dropped when the entity changes.
     let on_entity = move |ev: leptos::ev::Event| {
@@ -201,124 +225,59 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
             })
         });
     };
-    let general_error =
-        move || errors.with(|e| e.iter().find(|(f, _)| f.is_empty()).map(|(_, m)| m.clone()));
-    // Open from the start when a setting is stored, and whenever one is refused; a memo, so
-    // typing never folds the section away under the cursor.
-    let delivery_set = !form.max_in_flight.with_untracked(String::is_empty)
-        || !form.rate_per_second.with_untracked(String::is_empty);
-    let delivery_open = Memo::new(move |_| {
-        delivery_set || errors.with(|e| e.iter().any(|(f, _)| f.starts_with("delivery/")))
-    });
+    let entity = form.entity.get_untracked();
 
     view! {
-        <form class="panel form" on:submit=on_submit novalidate>
-            {move || general_error().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
+        <form class="panel form" method="post" node_ref=form_ref on:submit=on_submit novalidate>
+            <ListedFormError errors />
             <div class="field">
                 <label for="wh-name">"Name"</label>
-                <input id="wh-name" type="text" maxlength="100" bind:value=form.name />
-                <FieldError errors field="name" />
+                <input id="wh-name" type="text" name=field::NAME maxlength="100" value=form.name.get_untracked() bind:value=form.name />
+                <ListedError errors field="name" />
             </div>
             <div class="field">
                 <label for="wh-entity">"Entity"</label>
-                <select id="wh-entity" on:change=on_entity prop:value=move || form.entity.get()>
-                    <option value="">"Choose a service, number or app"</option>
-                    <EntityOptions options />
-                </select>
-                <FieldError errors field="entity" />
+                <div class="input-with-action">
+                    <select id="wh-entity" name=field::ENTITY on:change=on_entity prop:value=move || form.entity.get()>
+                        <option value="" selected=entity.is_empty()>"Choose a service, number or app"</option>
+                        <EntityOptions options selected=entity.clone() />
+                    </select>
+                    <ShowButton label="Show notifications" />
+                </div>
+                <ListedError errors field="entity" />
             </div>
+            <UrlField form errors run test_call />
             <section class="notifications" aria-label="Notifications">
                 <h2>"Which notifications do you want to receive"</h2>
                 {move || facts.get().is_none().then(|| view! { <p class="muted">"Choose an entity first."</p> })}
-                <NotificationMatrix sections ticked=form.ticked kept=kept.clone() />
-                <FieldError errors field="notifications" />
+                <NotificationMatrix sections ticked=form.ticked kept />
+                <ListedError errors field="notifications" />
             </section>
-            <div class="field">
-                <label for="wh-url">"URL"</label>
-                <div class="input-with-action">
-                    <input id="wh-url" type="url" placeholder="https://" bind:value=form.url />
-                    <RunTestCallButton url=form.url authorization=form.authorization run />
-                </div>
-                <FieldError errors field="url" />
-                <TestCallChecklist call=test_call />
-            </div>
-            <div class="check">
-                <input id="wh-hub" type="checkbox" bind:checked=form.hub_enabled />
-                <label for="wh-hub">"Enable Hub Signature"</label>
-            </div>
-            <Show when=move || form.hub_enabled.get()>
-                <div class="indent">
-                    <div class="field">
-                        <label for="wh-secret">"Hub Secret"</label>
-                        <input
-                            id="wh-secret"
-                            type="password"
-                            autocomplete="new-password"
-                            placeholder=if secret_set { "A secret is set: type to replace it" } else { "" }
-                            bind:value=form.hub_secret
-                        />
-                        <FieldError errors field="hub_signature" />
-                    </div>
-                    <div class="field">
-                        <label for="wh-algorithm">"Algorithm"</label>
-                        <select id="wh-algorithm" bind:value=form.algorithm disabled=legacy_sha1>
-                            {legacy_sha1.then(|| view! { <option value="sha1">"SHA1"</option> })}
-                            <option value="sha256">"SHA256"</option>
-                            <option value="sha512">"SHA512"</option>
-                        </select>
-                        {legacy_sha1.then(|| view! { <p class="hint">"SHA1 is kept for this existing webhook; new webhooks use SHA256 or SHA512."</p> })}
-                    </div>
-                </div>
-            </Show>
+            <HubFields form errors hydrated legacy_sha1 secret_set secret_typed />
             <div class="field">
                 <label for="wh-auth">"Authorization"</label>
-                <select id="wh-auth" bind:value=form.authorization>
+                <select id="wh-auth" name=field::AUTHORIZATION_ID bind:value=form.authorization>
                     <option value="">"None"</option>
-                    {options.with_value(|o| o.authorizations.clone()).into_iter().map(|a| view! { <option value=a.id>{a.label}</option> }).collect_view()}
+                    {
+                        let chosen = form.authorization.get_untracked();
+                        options.with_value(|o| o.authorizations.clone()).into_iter().map(|a| {
+                            let selected = a.id == chosen;
+                            view! { <option value=a.id selected=selected>{a.label}</option> }
+                        }).collect_view()
+                    }
                 </select>
-                <FieldError errors field="authorization_id" />
+                <ListedError errors field="authorization_id" />
             </div>
             <Show when=move || smpp_shown.get()>
-                <div class="check">
-                    <input id="wh-smpp" type="checkbox" bind:checked=form.forward />
-                    <label for="wh-smpp">"Forward to SMPP"</label>
-                </div>
-                <FieldError errors field="forward_to_smpp" />
-                <Show when=move || form.forward.get()>
-                    <div class="field indent">
-                        <label for="wh-esme">"Select ESME Bind ID"</label>
-                        <select id="wh-esme" bind:value=form.esme_bind>
-                            <option value="">"Choose an ESME bind"</option>
-                            {options.with_value(|o| o.esme_binds.clone()).into_iter().map(|b| {
-                                let text = format!("{} · {}", b.id, b.label);
-                                view! { <option value=b.id>{text}</option> }
-                            }).collect_view()}
-                        </select>
-                        <FieldError errors field="forward_to_smpp" />
-                    </div>
-                </Show>
+                <SmppFields form errors hydrated options />
             </Show>
-            // Open when something is set or refused in it, so neither is hidden.
-            <details class="disclosure" open=move || delivery_open.get()>
-                <summary>"Delivery settings"</summary>
-                <p class="hint">"Left empty, this webhook shares the dispatcher's requests in flight fairly with the others."</p>
-                <div class="field">
-                    <label for="wh-max-in-flight">"Max in flight"</label>
-                    <input id="wh-max-in-flight" type="number" min="1" step="1" inputmode="numeric" bind:value=form.max_in_flight />
-                    <FieldError errors field="delivery/max_in_flight" />
-                </div>
-                <div class="field">
-                    <label for="wh-rate">"Rate per second"</label>
-                    <input id="wh-rate" type="number" min="0" step="any" inputmode="decimal" bind:value=form.rate_per_second />
-                    <FieldError errors field="delivery/rate_per_second" />
-                </div>
-            </details>
+            <DeliveryFields form errors />
             <div class="check">
-                <input id="wh-enabled" type="checkbox" bind:checked=form.enabled />
+                <input id="wh-enabled" type="checkbox" name=field::ENABLED checked=form.enabled.get_untracked() bind:checked=form.enabled />
                 <label for="wh-enabled">"Enabled"</label>
             </div>
             <div class="form-actions">
-                <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>
+                <button type="submit" name=INTENT value="save" class="btn btn-primary" disabled=move || save.pending().get()>
                     {move || if save.pending().get() { "Testing the URL…" } else { "Save" }}
                 </button>
                 <a class="btn" href="/assets/integrations">"Cancel"</a>
@@ -327,27 +286,179 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
     }
 }
 
+/// URL, with `Run test call` beside it and the last test call's steps under it.
+#[component]
+fn UrlField(
+    form: FormState,
+    errors: FieldErrors,
+    run: ServerAction<RunTestCall>,
+    test_call: RwSignal<Option<TestCall>>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="wh-url">"URL"</label>
+            <div class="input-with-action">
+                <input id="wh-url" type="url" name=field::URL placeholder="https://" value=form.url.get_untracked() bind:value=form.url />
+                <RunTestCallButton url=form.url authorization=form.authorization run />
+            </div>
+            <ListedError errors field="url" />
+            <TestCallChecklist call=test_call />
+        </div>
+    }
+}
+
+/// Enable Hub Signature, and its secret and algorithm: hydrated, shown while it is ticked;
+/// without JavaScript, always (they count only when it is ticked).
+#[component]
+fn HubFields(
+    form: FormState,
+    errors: FieldErrors,
+    hydrated: Signal<bool>,
+    legacy_sha1: bool,
+    secret_set: bool,
+    secret_typed: bool,
+) -> impl IntoView {
+    let algorithm = form.algorithm.get_untracked();
+    view! {
+        <div class="check">
+            <input id="wh-hub" type="checkbox" name=field::HUB_ENABLED checked=form.hub_enabled.get_untracked() bind:checked=form.hub_enabled />
+            <label for="wh-hub">"Enable Hub Signature"</label>
+        </div>
+        <Show when=move || !hydrated.get() || form.hub_enabled.get()>
+            <div class="indent">
+                <div class="field">
+                    <label for="wh-secret">"Hub Secret"</label>
+                    <input
+                        id="wh-secret"
+                        type="password"
+                        name=field::HUB_SECRET
+                        autocomplete="new-password"
+                        placeholder=if secret_set { "A secret is set: type to replace it" } else { "" }
+                    />
+                    <SecretAgain typed=secret_typed />
+                    <ListedError errors field="hub_signature" />
+                </div>
+                <div class="field">
+                    <label for="wh-algorithm">"Algorithm"</label>
+                    {if legacy_sha1 {
+                        // A disabled control is not posted: the kept SHA1 travels beside it.
+                        view! {
+                            <select id="wh-algorithm" disabled=true>
+                                <option value="sha1">"SHA1"</option>
+                            </select>
+                            <input type="hidden" name=field::HUB_ALGORITHM value="sha1" />
+                            <p class="hint">"SHA1 is kept for this existing webhook; new webhooks use SHA256 or SHA512."</p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <select id="wh-algorithm" name=field::HUB_ALGORITHM bind:value=form.algorithm>
+                                <option value="sha256" selected=algorithm != "sha512">"SHA256"</option>
+                                <option value="sha512" selected=algorithm == "sha512">"SHA512"</option>
+                            </select>
+                        }.into_any()
+                    }}
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+/// Forward to SMPP and Select ESME Bind ID (shown like the hub fields: hydrated, while ticked).
+#[component]
+fn SmppFields(
+    form: FormState,
+    errors: FieldErrors,
+    hydrated: Signal<bool>,
+    options: StoredValue<WebhookFormOptions>,
+) -> impl IntoView {
+    let chosen = form.esme_bind.get_untracked();
+    view! {
+        <div class="check">
+            <input id="wh-smpp" type="checkbox" name=field::FORWARD_TO_SMPP checked=form.forward.get_untracked() bind:checked=form.forward />
+            <label for="wh-smpp">"Forward to SMPP"</label>
+        </div>
+        <ListedError errors field="forward_to_smpp" />
+        <Show when=move || !hydrated.get() || form.forward.get()>
+            <div class="field indent">
+                <label for="wh-esme">"Select ESME Bind ID"</label>
+                <select id="wh-esme" name=field::ESME_BIND_ID bind:value=form.esme_bind>
+                    <option value="" selected=chosen.is_empty()>"Choose an ESME bind"</option>
+                    {options.with_value(|o| o.esme_binds.clone()).into_iter().map(|b| {
+                        let text = format!("{} · {}", b.id, b.label);
+                        let selected = b.id == chosen;
+                        view! { <option value=b.id selected=selected>{text}</option> }
+                    }).collect_view()}
+                </select>
+                <ListedError errors field=ESME_BIND_ID />
+            </div>
+        </Show>
+    }
+}
+
+/// The per-webhook delivery settings, folded away unless one is set or refused.
+#[component]
+fn DeliveryFields(form: FormState, errors: FieldErrors) -> impl IntoView {
+    // Open from the start when a setting is stored, and whenever one is refused; a memo, so
+    // typing never folds the section away under the cursor.
+    let delivery_set = !form.max_in_flight.with_untracked(String::is_empty)
+        || !form.rate_per_second.with_untracked(String::is_empty);
+    let delivery_open = Memo::new(move |_| {
+        delivery_set || errors.with(|e| e.iter().any(|(f, _)| f.starts_with("delivery/")))
+    });
+    view! {
+        <details class="disclosure" open=move || delivery_open.get()>
+            <summary>"Delivery settings"</summary>
+            <p class="hint">"Left empty, this webhook shares the dispatcher's requests in flight fairly with the others."</p>
+            <div class="field">
+                <label for="wh-max-in-flight">"Max in flight"</label>
+                <input id="wh-max-in-flight" type="number" name=field::MAX_IN_FLIGHT min="1" step="1" inputmode="numeric" value=form.max_in_flight.get_untracked() bind:value=form.max_in_flight />
+                <ListedError errors field="delivery/max_in_flight" />
+            </div>
+            <div class="field">
+                <label for="wh-rate">"Rate per second"</label>
+                <input id="wh-rate" type="number" name=field::RATE_PER_SECOND min="0" step="any" inputmode="decimal" value=form.rate_per_second.get_untracked() bind:value=form.rate_per_second />
+                <ListedError errors field="delivery/rate_per_second" />
+            </div>
+        </details>
+    }
+}
+
 /// Entity choices grouped by kind; each option shows the asset's name or number.
 #[component]
-fn EntityOptions(options: StoredValue<WebhookFormOptions>) -> impl IntoView {
+fn EntityOptions(options: StoredValue<WebhookFormOptions>, selected: String) -> impl IntoView {
     let o = options.get_value();
+    let option = |kind: &str, id: &str, label: String| {
+        let value = entity_value(kind, id);
+        let chosen = value == selected;
+        view! { <option value=value selected=chosen>{label}</option> }
+    };
+    let services: Vec<_> = o
+        .services
+        .into_iter()
+        .map(|s| option("service", &s.id, s.name))
+        .collect();
+    let numbers: Vec<_> = o
+        .numbers
+        .into_iter()
+        .map(|n| option("number", &n.id, n.number))
+        .collect();
+    let apps: Vec<_> = o
+        .apps
+        .into_iter()
+        .map(|a| option("app", &a.id, a.name))
+        .collect();
     view! {
-        <optgroup label="Services">
-            {o.services.into_iter().map(|s| view! { <option value=entity_value("service", &s.id)>{s.name}</option> }).collect_view()}
-        </optgroup>
-        <optgroup label="Numbers">
-            {o.numbers.into_iter().map(|n| view! { <option value=entity_value("number", &n.id)>{n.number}</option> }).collect_view()}
-        </optgroup>
-        <optgroup label="Apps">
-            {o.apps.into_iter().map(|a| view! { <option value=entity_value("app", &a.id)>{a.name}</option> }).collect_view()}
-        </optgroup>
+        <optgroup label="Services">{services}</optgroup>
+        <optgroup label="Numbers">{numbers}</optgroup>
+        <optgroup label="Apps">{apps}</optgroup>
     }
 }
 
 /// Error paths like `notifications/2` or `hub_signature/secret` show at their section; the
-/// delivery settings' (`delivery/max_in_flight`, `delivery/rate_per_second`) at their own field.
+/// delivery settings' (`delivery/max_in_flight`, `delivery/rate_per_second`) and the ESME
+/// bind's at their own field.
 fn top_field(path: &str) -> String {
-    if path.starts_with("delivery/") {
+    if path.starts_with("delivery/") || path == ESME_BIND_ID {
         return path.to_owned();
     }
     path.split('/').next().unwrap_or_default().to_owned()

@@ -1,21 +1,15 @@
-//! The form's state as signals, and how it becomes a [`WebhookInput`]. Pure enough to reason
-//! about: the view only reads and writes these signals.
+//! The form's state as signals: what the controls start with (the stored webhook, or what was
+//! posted without JavaScript) and what the live parts of the form follow. What is sent is read
+//! from the form itself (`WebhookInput::from_form`), never from these.
 
 use leptos::prelude::*;
 
 use crate::domain::{
     channels::{AppType, Capability, EntityFacts, EntityKind},
+    form::FormFields,
     views::{WebhookFormOptions, WebhookView},
-    webhook::{
-        DeliverySettingsInput, EntityInput, ForwardToSmppInput, HubSignatureInput,
-        NotificationInput, WebhookInput,
-    },
+    webhook::form::{entity_value, field, parse_notification},
 };
-
-/// An entity as the Entity select encodes it: `service:3`, `number:7`, `app:2`.
-pub fn entity_value(kind: &str, id: &str) -> String {
-    format!("{kind}:{id}")
-}
 
 /// What decides the notification section for the selected entity.
 pub fn facts_for(options: &WebhookFormOptions, value: &str) -> Option<EntityFacts> {
@@ -50,7 +44,6 @@ pub struct FormState {
     pub url: RwSignal<String>,
     pub ticked: RwSignal<Vec<(String, String)>>,
     pub hub_enabled: RwSignal<bool>,
-    pub hub_secret: RwSignal<String>,
     pub algorithm: RwSignal<String>,
     pub authorization: RwSignal<String>,
     pub forward: RwSignal<bool>,
@@ -61,14 +54,33 @@ pub struct FormState {
     pub rate_per_second: RwSignal<String>,
 }
 
-/// A number field as typed: empty is none; what does not read as a number is sent as one the
-/// server refuses (0), so the refusal appears next to the field.
-fn typed<T: std::str::FromStr>(text: &str, refused: T) -> Option<T> {
-    let text = text.trim();
-    (!text.is_empty()).then(|| text.parse().unwrap_or(refused))
-}
-
 impl FormState {
+    /// The controls as the browser posted them (a form rendered again without JavaScript).
+    pub fn from_form(f: &FormFields) -> Self {
+        FormState {
+            name: RwSignal::new(f.text(field::NAME)),
+            entity: RwSignal::new(f.text(field::ENTITY)),
+            url: RwSignal::new(f.text(field::URL)),
+            ticked: RwSignal::new(
+                f.all(field::NOTIFICATION)
+                    .filter_map(parse_notification)
+                    .map(|(c, e)| (c.to_owned(), e.to_owned()))
+                    .collect(),
+            ),
+            hub_enabled: RwSignal::new(f.ticked(field::HUB_ENABLED)),
+            algorithm: RwSignal::new(
+                f.optional(field::HUB_ALGORITHM)
+                    .unwrap_or_else(|| "sha256".into()),
+            ),
+            authorization: RwSignal::new(f.text(field::AUTHORIZATION_ID)),
+            forward: RwSignal::new(f.ticked(field::FORWARD_TO_SMPP)),
+            esme_bind: RwSignal::new(f.text(field::ESME_BIND_ID)),
+            enabled: RwSignal::new(f.ticked(field::ENABLED)),
+            max_in_flight: RwSignal::new(f.text(field::MAX_IN_FLIGHT)),
+            rate_per_second: RwSignal::new(f.text(field::RATE_PER_SECOND)),
+        }
+    }
+
     pub fn new(existing: Option<&WebhookView>) -> Self {
         let e = existing;
         FormState {
@@ -88,7 +100,6 @@ impl FormState {
                 .unwrap_or_default(),
             ),
             hub_enabled: RwSignal::new(e.is_some_and(|w| w.hub_signature.is_some())),
-            hub_secret: RwSignal::new(String::new()),
             algorithm: RwSignal::new(
                 e.and_then(|w| w.hub_signature.as_ref().map(|h| h.algorithm.clone()))
                     .unwrap_or_else(|| "sha256".into()),
@@ -113,38 +124,6 @@ impl FormState {
                     .map(|r| r.to_string())
                     .unwrap_or_default(),
             ),
-        }
-    }
-
-    /// The JSON body the API takes, from what is on the form now.
-    pub fn input(&self) -> WebhookInput {
-        let entity = self.entity.get_untracked();
-        WebhookInput {
-            name: self.name.get_untracked(),
-            entity: entity.split_once(':').map(|(kind, id)| EntityInput {
-                kind: kind.into(),
-                id: id.into(),
-            }),
-            url: self.url.get_untracked(),
-            notifications: self
-                .ticked
-                .get_untracked()
-                .into_iter()
-                .map(|(c, e)| NotificationInput::new(c, e))
-                .collect(),
-            hub_signature: self.hub_enabled.get_untracked().then(|| HubSignatureInput {
-                secret: Some(self.hub_secret.get_untracked()).filter(|s| !s.is_empty()),
-                algorithm: Some(self.algorithm.get_untracked()),
-            }),
-            authorization_id: Some(self.authorization.get_untracked()).filter(|s| !s.is_empty()),
-            forward_to_smpp: self.forward.get_untracked().then(|| ForwardToSmppInput {
-                esme_bind_id: self.esme_bind.get_untracked(),
-            }),
-            enabled: Some(self.enabled.get_untracked()),
-            delivery: Some(DeliverySettingsInput {
-                max_in_flight: typed(&self.max_in_flight.get_untracked(), 0),
-                rate_per_second: typed(&self.rate_per_second.get_untracked(), 0.0),
-            }),
         }
     }
 }

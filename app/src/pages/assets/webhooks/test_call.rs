@@ -1,27 +1,32 @@
 //! `Run test call` beside the webhook's URL (CONTRACT §4): one test call with the URL and the
 //! authorization as typed, saving nothing, shown as a checklist of its steps (dns, connect, tls,
-//! auth, request) — green, or red with the reason. A save the test call refused shows its steps
+//! auth, request) — green, or red with the reason; with JavaScript on or off. A save the test call refused shows its steps
 //! the same way, so the person sees where the call broke either way.
 
 use leptos::prelude::*;
 
-use crate::{api::integrations::RunTestCall, domain::webhook::TestCall};
+use crate::{
+    api::integrations::RunTestCall,
+    domain::{form::INTENT, webhook::TestCall},
+};
 
-/// The button; it runs `run` with what the form holds now.
+/// The button. Hydrated, it runs `run` with what the form holds now; without JavaScript it
+/// posts the form with `intent=test`, and the server renders the form again with the steps.
 #[component]
 pub fn RunTestCallButton(
     url: RwSignal<String>,
     authorization: RwSignal<String>,
     run: ServerAction<RunTestCall>,
 ) -> impl IntoView {
-    let on_click = move |_| {
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
         run.dispatch(RunTestCall {
             url: url.get_untracked(),
             authorization_id: Some(authorization.get_untracked()).filter(|a| !a.is_empty()),
         });
     };
     view! {
-        <button type="button" class="btn" on:click=on_click disabled=move || run.pending().get()>
+        <button type="submit" name=INTENT value="test" formnovalidate class="btn" on:click=on_click disabled=move || run.pending().get()>
             {move || if run.pending().get() { "Testing…" } else { "Run test call" }}
         </button>
     }
