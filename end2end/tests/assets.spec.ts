@@ -1,6 +1,7 @@
 // Assets › Services, Numbers, Apps and ESME Binds through the UI: add, list, edit, delete, and
-// refused values shown next to their field — with JavaScript off (project "ssr": plain form
-// posts) and on (project "hydrate": the same forms, submitted in place).
+// refused values shown next to their field with what was typed kept — with JavaScript off
+// (project "ssr": plain form posts to the page itself) and on (project "hydrate": the same
+// forms, submitted in place).
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { hydrated, jsEnabled, signIn } from "../fixtures/session";
 
@@ -200,11 +201,10 @@ test("a bad number is refused next to its field", async ({ page }) => {
   await expect(page.getByLabel("Number", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Number", { exact: true })).toHaveAccessibleDescription(/E\.164/);
   await expect(page).toHaveURL(/\/assets\/numbers\/new/);
-  if (jsEnabled()) {
-    // Hydrated, nothing typed is lost.
-    await expect(page.getByLabel("Number", { exact: true })).toHaveValue("12ab");
-    await expect(page.getByLabel("SMS", { exact: true })).toBeChecked();
-  }
+  // Nothing typed is lost, with JavaScript or without (the page is rendered again from the post).
+  await expect(page.getByLabel("Number", { exact: true })).toHaveValue("12ab");
+  await expect(page.getByLabel("SMS", { exact: true })).toBeChecked();
+  await expect(page.getByLabel("Voice", { exact: true })).not.toBeChecked();
 });
 
 test("a number without a capability is refused on the Capabilities group", async ({ page }) => {
@@ -222,9 +222,12 @@ test("an ESME bind without a system ID is refused next to System ID", async ({ p
   await save(page);
   await expect(fieldError(page, "System ID")).toHaveText("Enter the system ID.");
   await expect(fieldError(page, "Description")).toHaveCount(0);
+  await expect(page.getByLabel("Description", { exact: true })).toHaveValue("Typed and kept");
   if (jsEnabled()) {
-    await expect(page.getByLabel("Description", { exact: true })).toHaveValue("Typed and kept");
     await expect(page.getByLabel("Password", { exact: true })).toHaveValue("secret1");
+  } else {
+    await expect(page.getByLabel("Password", { exact: true })).toHaveValue("");
+    await expect(page.getByText("Secrets are not sent back to the browser: enter it again.")).toBeVisible();
   }
   // The password is never written back into the page.
   expect(await page.content()).not.toContain('value="secret1"');
@@ -242,9 +245,7 @@ test("a service name used already is refused next to Name", async ({ page }) => 
   await page.getByLabel("Name", { exact: true }).fill(name);
   await save(page);
   await expect(fieldError(page, "Name")).toHaveText(`A service named "${name}" exists already.`);
-  if (jsEnabled()) {
-    await expect(page.getByLabel("Name", { exact: true })).toHaveValue(name);
-  }
+  await expect(page.getByLabel("Name", { exact: true })).toHaveValue(name);
   // Fixed, it saves.
   await page.getByLabel("Name", { exact: true }).fill(`${name} b`);
   await save(page);

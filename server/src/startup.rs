@@ -317,6 +317,36 @@ fn leptos_options(addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
+/// The add and edit pages of each asset kind, posted without JavaScript (GET is Leptos's).
+fn asset_form_routes() -> Router<AppState> {
+    use axum::extract::{Path, Request, State};
+    use form_pages::AssetForm;
+    let mut routes = Router::new();
+    for (base, kind) in [
+        ("/assets/services", AssetForm::Service),
+        ("/assets/numbers", AssetForm::Number),
+        ("/assets/apps", AssetForm::App),
+        ("/assets/esme-binds", AssetForm::EsmeBind),
+    ] {
+        routes = routes
+            .route(
+                &format!("{base}/new"),
+                post(move |State(state): State<AppState>, req: Request| {
+                    form_pages::asset(state, kind, None, req)
+                }),
+            )
+            .route(
+                &format!("{base}/{{id}}"),
+                post(
+                    move |State(state): State<AppState>, Path(id): Path<String>, req: Request| {
+                        form_pages::asset(state, kind, Some(id), req)
+                    },
+                ),
+            );
+    }
+    routes
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -351,6 +381,7 @@ pub fn router(state: AppState) -> Router {
             "/assets/integrations/authorizations/{id}",
             post(form_pages::edit_authorization),
         )
+        .merge(asset_form_routes())
         .nest("/api/v1", rest::router(state.clone()))
         .leptos_routes_with_context(
             &state,

@@ -56,7 +56,7 @@ pub fn ShowButton(label: &'static str) -> impl IntoView {
     let hydrated = use_hydrated();
     view! {
         <Show when=move || !hydrated.get()>
-            <button type="submit" name=INTENT value="show" class="btn btn-quiet" formnovalidate>
+            <button type="submit" name=INTENT value="show" class="btn" formnovalidate>
                 {label}
             </button>
         </Show>

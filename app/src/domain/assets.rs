@@ -6,6 +6,8 @@
 //! SMS, MMS, Voice; an ESME bind's system ID and password fit SMPP 3.4's fields and are printable
 //! ASCII; an SMPP password never prints in `Debug`. Every parser reports every bad field.
 
+pub mod form;
+
 use serde::{Deserialize, Serialize};
 
 use super::channels::{AppType, Capability};

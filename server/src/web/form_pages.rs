@@ -1,8 +1,8 @@
-//! `POST` to the Outbound Webhook and Authorization form pages: those forms without JavaScript
-//! (CONTRACT §4 "Forms without JavaScript"). The browser posts the form to its own page; the
-//! fields are read by the very functions the hydrated form uses (`WebhookInput::from_form`,
-//! `AuthorizationInput::from_form`) and saved through the same services as the server
-//! functions and the REST API.
+//! `POST` to the console's form pages (Outbound Webhook, Authorization, and each asset kind):
+//! those forms without JavaScript (CONTRACT §4 "Forms without JavaScript"). The browser posts
+//! the form to its own page; the fields are read by the very functions the hydrated form uses
+//! (`WebhookInput::from_form`, `AuthorizationInput::from_form`, `ServiceInput::from_form`, …)
+//! and saved through the same services as the server functions and the REST API.
 //!
 //! - Saved: 303 to where the hydrated form navigates (the list), or, for Get Access Token, on
 //!   to the token (the same handler as the hydrated form's token post).
@@ -20,6 +20,7 @@ use std::future::Future;
 
 use app::{
     domain::{
+        assets::{AppInput, EsmeBindInput, NumberInput, ServiceInput},
         authorization::AuthorizationInput,
         form::{FormFields, Intent, PostedForm},
         webhook::{form::field, WebhookInput},
@@ -137,6 +138,60 @@ async fn authorization(
         }
         Outcome::Saved(None) => Redirect::to(AUTHORIZATIONS_LIST).into_response(),
     }
+}
+
+/// The asset kinds whose add and edit pages post here.
+#[derive(Debug, Clone, Copy)]
+pub enum AssetForm {
+    Service,
+    Number,
+    App,
+    EsmeBind,
+}
+
+impl AssetForm {
+    /// Where the hydrated form navigates after a save.
+    fn saved_href(self) -> &'static str {
+        match self {
+            AssetForm::Service => "/assets/services?notice=saved",
+            AssetForm::Number => "/assets/numbers?notice=saved",
+            AssetForm::App => "/assets/apps?notice=saved",
+            AssetForm::EsmeBind => "/assets/esme-binds?notice=saved",
+        }
+    }
+}
+
+/// An asset's add (`id` None) or edit page, posted.
+pub async fn asset(state: AppState, kind: AssetForm, id: Option<String>, req: Request) -> Response {
+    let (parts, fields) = match read_form(req).await {
+        Ok(read) => read,
+        Err(refused) => return refused,
+    };
+    let assets = state.services.assets.clone();
+    let id = id.as_deref();
+    let saved = match kind {
+        AssetForm::Service => assets
+            .save_service(id, ServiceInput::from_form(&fields))
+            .await
+            .map(drop),
+        AssetForm::Number => assets
+            .save_number(id, NumberInput::from_form(&fields))
+            .await
+            .map(drop),
+        AssetForm::App => assets
+            .save_app(id, AppInput::from_form(&fields))
+            .await
+            .map(drop),
+        AssetForm::EsmeBind => assets
+            .save_esme_bind(id, EsmeBindInput::from_form(&fields))
+            .await
+            .map(drop),
+    };
+    save_or_render(&state, parts, fields, async { saved }, |_| {
+        Redirect::to(kind.saved_href()).into_response()
+    })
+    .await
+    .into_response()
 }
 
 /// The form's fields, from a body the browser posted as a form.

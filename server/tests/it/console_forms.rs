@@ -275,10 +275,12 @@ async fn show_fields_renders_the_chosen_type_and_a_saved_profile_goes_to_the_tab
         .post(
             NEW_AUTHORIZATION,
             &[
-                ("name", "Digest partner"),
-                ("type", "Digest Auth"),
-                ("username", "ana"),
-                ("password", "pw"),
+                ("name", "Token partner"),
+                ("type", "OAuth 2.0"),
+                ("grant_type", "Client Credentials"),
+                ("client_id", "console"),
+                ("client_secret", "posted-client-secret"),
+                ("access_token_url", "https://localhost:9/token"),
                 ("header_key", "X-Tenant"),
                 ("header_value", "acme"),
                 // The blank row a form without JavaScript always offers.
@@ -287,15 +289,54 @@ async fn show_fields_renders_the_chosen_type_and_a_saved_profile_goes_to_the_tab
             ],
         )
         .await;
-    assert_eq!(saved.status(), 303);
+    assert_eq!(saved.status(), 303, "{}", saved.text().await.unwrap());
     assert_eq!(location(&saved), "/assets/integrations?tab=authorizations");
     let list = c.api.get("/api/v1/authorizations").await;
     let profile = &list.body["items"][0];
-    assert_eq!(profile["name"], "Digest partner");
-    assert_eq!(
-        profile["access_token_url_headers"],
-        json!({"X-Tenant": "acme"})
-    );
+    assert_eq!(profile["name"], "Token partner", "{}", list.text);
+    assert_eq!(profile["access_token_url_headers"], json!({"X-Tenant": "acme"}));
+    assert_eq!(profile["secrets_set"], json!(["client_secret"]));
+}
+
+#[tokio::test]
+async fn an_asset_form_refused_without_javascript_keeps_what_was_typed_and_saves_once_fixed() {
+    let c = Console::start().await;
+    let refused = c
+        .post(
+            "/assets/numbers/new",
+            &[("number", "12ab"), ("capabilities", "SMS"), ("capabilities", "Voice")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains(r#"value="12ab""#), "{html}");
+    assert!(html.contains(r#"value="SMS" checked"#));
+    assert!(html.contains(r#"value="Voice" checked"#));
+    assert!(!html.contains(r#"value="MMS" checked"#));
+    assert!(html.contains("E.164"));
+
+    let saved = c
+        .post(
+            "/assets/numbers/new",
+            &[("number", "+14155550142"), ("capabilities", "SMS")],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(location(&saved), "/assets/numbers?notice=saved");
+    let numbers = c.api.get("/api/v1/numbers").await;
+    assert_eq!(numbers.body["items"][0]["number"], "+14155550142", "{}", numbers.text);
+
+    let bind = c
+        .post(
+            "/assets/esme-binds/new",
+            &[("system_id", ""), ("password", "secret1"), ("description", "Typed and kept")],
+        )
+        .await;
+    assert_eq!(bind.status(), 422);
+    let html = bind.text().await.unwrap();
+    assert!(html.contains("Typed and kept"));
+    assert!(!html.contains("secret1"), "the password never goes back");
+    assert!(html.contains("enter it again"));
 }
 
 #[tokio::test]

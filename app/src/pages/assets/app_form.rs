@@ -3,11 +3,18 @@
 
 use leptos::prelude::*;
 
-use super::asset_form::{use_save, AssetFormFrame, FormSpec};
+use super::asset_form::{initial, submit_with, use_save, AssetFormFrame, FormSpec};
 use crate::{
     api::assets::{get_app, SaveApp},
-    components::field::{FieldError, FormActions, FormError, TextField},
-    domain::{channels::AppType, views::AppView},
+    components::{
+        field::{FieldError, FormActions, FormError, TextField},
+        form::use_posted,
+    },
+    domain::{
+        assets::{form::ID, AppInput},
+        channels::AppType,
+        views::AppView,
+    },
 };
 
 static SPEC: FormSpec = FormSpec {
@@ -23,7 +30,16 @@ const FIELDS: &[&str] = &["name", "app_type"];
 #[component]
 pub fn AppFormPage() -> impl IntoView {
     let save = ServerAction::<SaveApp>::new();
-    let error = use_save(save, &SPEC);
+    let posted = StoredValue::new(use_posted());
+    let error = use_save(save, &SPEC, posted);
+    let on_submit = submit_with(save, |f| {
+        let input = AppInput::from_form(f);
+        SaveApp {
+            id: f.optional(ID),
+            name: input.name,
+            app_type: input.app_type,
+        }
+    });
     let type_error =
         Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.message_for("app_type"))));
     let form = move |app: Option<AppView>| {
@@ -31,6 +47,10 @@ pub fn AppFormPage() -> impl IntoView {
             Some(a) => (Some(a.id), a.name, a.app_type),
             None => (None, String::new(), String::new()),
         };
+        let (name, app_type) = (
+            initial(posted, "name", name),
+            initial(posted, "app_type", app_type),
+        );
         let options = AppType::ALL
             .into_iter()
             .map(|t| {
@@ -39,7 +59,7 @@ pub fn AppFormPage() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <ActionForm action=save attr:class="panel form-panel" attr:novalidate=true>
+            <form method="post" class="panel form-panel" novalidate on:submit=on_submit.clone()>
                 <FormError error fields=FIELDS />
                 {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
                 <TextField
@@ -67,7 +87,7 @@ pub fn AppFormPage() -> impl IntoView {
                     </p>
                 </div>
                 <FormActions cancel_href=SPEC.list_href pending=save.pending() />
-            </ActionForm>
+            </form>
         }
         .into_any()
     };

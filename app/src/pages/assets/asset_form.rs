@@ -1,11 +1,12 @@
 //! What the add and edit pages of every asset kind share: the page frame that loads the asset
 //! being edited (`<base>/<id>`) or starts empty (`<base>/new`), and the outcome of a save.
 //!
-//! The forms are `ActionForm`s over the `save_*` server functions. Hydrated, a refused save
-//! leaves the form as it is (what was typed stays) and shows the error next to its field; a
-//! successful one navigates to the list. With JavaScript off, Leptos sends the browser back to
-//! the form with the error in the address (shown the same way, but the form is rendered anew:
-//! see the module `form_post`), and a success is sent on to the list as well.
+//! The forms post to their own page (`components::form`, the server's `web::form_pages`).
+//! Hydrated, a submit calls the `save_*` server function with the fields the browser would
+//! post; a refused save leaves the form as it is (what was typed stays) and shows the error
+//! next to its field, and a successful one navigates to the list. With JavaScript off, the
+//! server saves and sends the browser on to the list, or renders the page again from the
+//! [`PostedForm`] with the error and what was typed (a password excepted).
 
 use std::future::Future;
 
@@ -16,8 +17,14 @@ use leptos_router::{
     NavigateOptions,
 };
 
-use super::{asset_list::ListedAsset, form_post::redirect_after_successful_post};
-use crate::{components::page_header::PageHeader, domain::AppError};
+use super::asset_list::ListedAsset;
+use crate::{
+    components::{form::submitted, page_header::PageHeader},
+    domain::{
+        form::{FormFields, PostedForm},
+        AppError,
+    },
+};
 
 /// The words and addresses of one kind's add/edit page.
 pub struct FormSpec {
@@ -33,14 +40,18 @@ pub struct FormSpec {
     pub list_title: &'static str,
 }
 
-/// Follows a save action: moves on to the list once it succeeds (also with JavaScript off) and
-/// returns its last error, for the form to show.
-pub fn use_save<S>(save: ServerAction<S>, spec: &'static FormSpec) -> Signal<Option<AppError>>
+/// Follows a save action: moves on to the list once it succeeds and returns its last error (or
+/// the posted form's, on a page rendered again after a post without JavaScript), for the form
+/// to show.
+pub fn use_save<S>(
+    save: ServerAction<S>,
+    spec: &'static FormSpec,
+    posted: StoredValue<Option<PostedForm>>,
+) -> Signal<Option<AppError>>
 where
     S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    redirect_after_successful_post(spec.saved_href);
     let navigate = use_navigate();
     let value = save.value();
     Effect::new(move |_| {
@@ -48,7 +59,37 @@ where
             navigate(spec.saved_href, NavigateOptions::default());
         }
     });
-    Signal::derive(move || value.get().and_then(Result::err))
+    let refused = posted.with_value(|p| p.as_ref().and_then(|p| p.error.clone()));
+    Signal::derive(move || match value.get() {
+        Some(result) => result.err(),
+        None => refused.clone(),
+    })
+}
+
+/// Hydrated, a submit sends what the browser would post, made into the server function's
+/// arguments by `make`.
+pub fn submit_with<S>(
+    save: ServerAction<S>,
+    make: fn(&FormFields) -> S,
+) -> impl Fn(leptos::ev::SubmitEvent) + Copy + 'static
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form: web_sys::HtmlFormElement = event_target(&ev);
+        save.dispatch(make(&submitted(&form)));
+    }
+}
+
+/// What a control starts with: what was posted (a page rendered again without JavaScript), or
+/// else what is stored.
+pub fn initial(posted: StoredValue<Option<PostedForm>>, name: &str, stored: String) -> String {
+    posted.with_value(|p| match p {
+        Some(p) => p.fields.text(name),
+        None => stored,
+    })
 }
 
 /// The add page (no `id` in the address) or the edit page: loads the asset, then renders

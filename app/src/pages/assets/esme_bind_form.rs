@@ -1,16 +1,23 @@
 //! Assets › ESME Binds › Add ESME Bind (`/assets/esme-binds/new`) and Edit ESME Bind
 //! (`/assets/esme-binds/{id}`).
 //!
-//! The password is write-only: it is never put into the page, not even after a refused save.
+//! The password is write-only: it is never put into the page, not even after a refused save
+//! (without JavaScript the page then says to enter it again).
 //! On edit the form says that one is set, and an empty Password keeps it.
 
 use leptos::prelude::*;
 
-use super::asset_form::{use_save, AssetFormFrame, FormSpec};
+use super::asset_form::{initial, submit_with, use_save, AssetFormFrame, FormSpec};
 use crate::{
     api::assets::{get_esme_bind, SaveEsmeBind},
-    components::field::{FormActions, FormError, TextArea, TextField},
-    domain::views::EsmeBindView,
+    components::{
+        field::{FormActions, FormError, TextArea, TextField},
+        form::{use_posted, SecretAgain},
+    },
+    domain::{
+        assets::{form::ID, EsmeBindInput},
+        views::EsmeBindView,
+    },
 };
 
 static SPEC: FormSpec = FormSpec {
@@ -37,7 +44,18 @@ fn password_hint(bind: Option<&EsmeBindView>) -> &'static str {
 #[component]
 pub fn EsmeBindFormPage() -> impl IntoView {
     let save = ServerAction::<SaveEsmeBind>::new();
-    let error = use_save(save, &SPEC);
+    let posted = StoredValue::new(use_posted());
+    let error = use_save(save, &SPEC, posted);
+    let on_submit = submit_with(save, |f| {
+        let input = EsmeBindInput::from_form(f);
+        SaveEsmeBind {
+            id: f.optional(ID),
+            system_id: input.system_id,
+            password: input.password,
+            description: input.description,
+        }
+    });
+    let password_typed = posted.with_value(|p| p.as_ref().is_some_and(|p| p.typed_secret("password")));
     let form = move |bind: Option<EsmeBindView>| {
         let hint = password_hint(bind.as_ref());
         let editing = bind.is_some();
@@ -45,8 +63,12 @@ pub fn EsmeBindFormPage() -> impl IntoView {
             Some(b) => (Some(b.id), b.system_id, b.description),
             None => (None, String::new(), String::new()),
         };
+        let (system_id, description) = (
+            initial(posted, "system_id", system_id),
+            initial(posted, "description", description),
+        );
         view! {
-            <ActionForm action=save attr:class="panel form-panel" attr:novalidate=true>
+            <form method="post" class="panel form-panel" novalidate on:submit=on_submit.clone()>
                 <FormError error fields=FIELDS />
                 {id.map(|id| {
                     view! {
@@ -72,6 +94,7 @@ pub fn EsmeBindFormPage() -> impl IntoView {
                     autocomplete="new-password"
                     hint=hint
                 />
+                <SecretAgain typed=password_typed />
                 <TextArea
                     label="Description"
                     name="description"
@@ -80,7 +103,7 @@ pub fn EsmeBindFormPage() -> impl IntoView {
                     hint="Optional, up to 200 characters."
                 />
                 <FormActions cancel_href=SPEC.list_href pending=save.pending() />
-            </ActionForm>
+            </form>
         }
         .into_any()
     };

@@ -3,11 +3,18 @@
 
 use leptos::prelude::*;
 
-use super::asset_form::{use_save, AssetFormFrame, FormSpec};
+use super::asset_form::{initial, submit_with, use_save, AssetFormFrame, FormSpec};
 use crate::{
     api::assets::{get_number, SaveNumber},
-    components::field::{group_error_id, FormActions, FormError, GroupError, TextField},
-    domain::{channels::Capability, views::NumberView},
+    components::{
+        field::{group_error_id, FormActions, FormError, GroupError, TextField},
+        form::use_posted,
+    },
+    domain::{
+        assets::{form::ID, NumberInput},
+        channels::Capability,
+        views::NumberView,
+    },
 };
 
 static SPEC: FormSpec = FormSpec {
@@ -23,12 +30,26 @@ const FIELDS: &[&str] = &["number", "capabilities"];
 #[component]
 pub fn NumberFormPage() -> impl IntoView {
     let save = ServerAction::<SaveNumber>::new();
-    let error = use_save(save, &SPEC);
+    let posted = StoredValue::new(use_posted());
+    let error = use_save(save, &SPEC, posted);
+    let on_submit = submit_with(save, |f| {
+        let input = NumberInput::from_form(f);
+        SaveNumber {
+            id: f.optional(ID),
+            number: input.number,
+            capabilities: input.capabilities,
+        }
+    });
     let form = move |number: Option<NumberView>| {
         let (id, value, capabilities) = match number {
             Some(n) => (Some(n.id), n.number, n.capabilities),
             None => (None, String::new(), Vec::new()),
         };
+        let value = initial(posted, "number", value);
+        let capabilities = posted.with_value(|p| match p {
+            Some(p) => NumberInput::from_form(&p.fields).capabilities,
+            None => capabilities,
+        });
         let invalid = move || {
             error.with(|e| {
                 e.as_ref()
@@ -36,17 +57,16 @@ pub fn NumberFormPage() -> impl IntoView {
                     .is_some()
             })
         };
-        // Indexed names (`capabilities[0]`…): the server function reads them as one list.
+        // One `capabilities` field per ticked box (`NumberInput::from_form`).
         let boxes = Capability::ALL
             .into_iter()
-            .enumerate()
-            .map(|(i, c)| {
+            .map(|c| {
                 let checked = capabilities.iter().any(|have| have == c.label());
                 view! {
                     <label class="check">
                         <input
                             type="checkbox"
-                            name=format!("capabilities[{i}]")
+                            name="capabilities"
                             value=c.label()
                             checked=checked
                         />
@@ -56,7 +76,7 @@ pub fn NumberFormPage() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <ActionForm action=save attr:class="panel form-panel" attr:novalidate=true>
+            <form method="post" class="panel form-panel" novalidate on:submit=on_submit.clone()>
                 <FormError error fields=FIELDS />
                 {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
                 <TextField
@@ -78,7 +98,7 @@ pub fn NumberFormPage() -> impl IntoView {
                     <GroupError name="capabilities" error />
                 </fieldset>
                 <FormActions cancel_href=SPEC.list_href pending=save.pending() />
-            </ActionForm>
+            </form>
         }
         .into_any()
     };
