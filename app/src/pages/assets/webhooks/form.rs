@@ -268,7 +268,11 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
                 </select>
                 <ListedError errors field="authorization_id" />
             </div>
-            <Show when=move || smpp_shown.get()>
+            <Show
+                when=move || smpp_shown.get()
+                // A refusal of Forward to SMPP where it is not shown (a crafted post) still shows.
+                fallback=move || view! { <ListedError errors field="forward_to_smpp" /> }
+            >
                 <SmppFields form errors hydrated options />
             </Show>
             <DeliveryFields form errors />
