@@ -294,7 +294,10 @@ async fn show_fields_renders_the_chosen_type_and_a_saved_profile_goes_to_the_tab
     let list = c.api.get("/api/v1/authorizations").await;
     let profile = &list.body[0];
     assert_eq!(profile["name"], "Token partner", "{}", list.text);
-    assert_eq!(profile["access_token_url_headers"], json!({"X-Tenant": "acme"}));
+    assert_eq!(
+        profile["access_token_url_headers"],
+        json!({"X-Tenant": "acme"})
+    );
     assert_eq!(profile["secrets_set"], json!(["client_secret"]));
 }
 
@@ -304,7 +307,11 @@ async fn an_asset_form_refused_without_javascript_keeps_what_was_typed_and_saves
     let refused = c
         .post(
             "/assets/numbers/new",
-            &[("number", "12ab"), ("capabilities", "SMS"), ("capabilities", "Voice")],
+            &[
+                ("number", "12ab"),
+                ("capabilities", "SMS"),
+                ("capabilities", "Voice"),
+            ],
         )
         .await;
     assert_eq!(refused.status(), 422);
@@ -324,12 +331,20 @@ async fn an_asset_form_refused_without_javascript_keeps_what_was_typed_and_saves
     assert_eq!(saved.status(), 303);
     assert_eq!(location(&saved), "/assets/numbers?notice=saved");
     let numbers = c.api.get("/api/v1/numbers").await;
-    assert_eq!(numbers.body[0]["number"], "+14155550142", "{}", numbers.text);
+    assert_eq!(
+        numbers.body[0]["number"], "+14155550142",
+        "{}",
+        numbers.text
+    );
 
     let bind = c
         .post(
             "/assets/esme-binds/new",
-            &[("system_id", ""), ("password", "secret1"), ("description", "Typed and kept")],
+            &[
+                ("system_id", ""),
+                ("password", "secret1"),
+                ("description", "Typed and kept"),
+            ],
         )
         .await;
     assert_eq!(bind.status(), 422);

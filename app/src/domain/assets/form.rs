@@ -74,7 +74,11 @@ mod tests {
 
     #[test]
     fn an_empty_esme_password_keeps_the_stored_one() {
-        let f = form(&[("system_id", "acme"), ("password", ""), ("description", "d")]);
+        let f = form(&[
+            ("system_id", "acme"),
+            ("password", ""),
+            ("description", "d"),
+        ]);
         let input = EsmeBindInput::from_form(&f);
         assert_eq!(input.password, None);
         assert_eq!(input.description, "d");

@@ -55,7 +55,8 @@ pub fn EsmeBindFormPage() -> impl IntoView {
             description: input.description,
         }
     });
-    let password_typed = posted.with_value(|p| p.as_ref().is_some_and(|p| p.typed_secret("password")));
+    let password_typed =
+        posted.with_value(|p| p.as_ref().is_some_and(|p| p.typed_secret("password")));
     let form = move |bind: Option<EsmeBindView>| {
         let hint = password_hint(bind.as_ref());
         let editing = bind.is_some();
@@ -68,7 +69,7 @@ pub fn EsmeBindFormPage() -> impl IntoView {
             initial(posted, "description", description),
         );
         view! {
-            <form method="post" class="panel form-panel" novalidate on:submit=on_submit.clone()>
+            <form method="post" class="panel form-panel" novalidate on:submit=on_submit>
                 <FormError error fields=FIELDS />
                 {id.map(|id| {
                     view! {

@@ -76,7 +76,7 @@ pub fn NumberFormPage() -> impl IntoView {
             })
             .collect_view();
         view! {
-            <form method="post" class="panel form-panel" novalidate on:submit=on_submit.clone()>
+            <form method="post" class="panel form-panel" novalidate on:submit=on_submit>
                 <FormError error fields=FIELDS />
                 {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
                 <TextField

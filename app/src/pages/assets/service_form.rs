@@ -37,7 +37,7 @@ pub fn ServiceFormPage() -> impl IntoView {
         let (id, name) = service.map(|s| (s.id, s.name)).unzip();
         let name = initial(posted, "name", name.unwrap_or_default());
         view! {
-            <form method="post" class="panel form-panel" novalidate on:submit=on_submit.clone()>
+            <form method="post" class="panel form-panel" novalidate on:submit=on_submit>
                 <FormError error fields=&["name"] />
                 {id.map(|id| view! { <input type="hidden" name="id" value=id /> })}
                 <TextField
