@@ -146,6 +146,8 @@ fn AuthorizationForm(existing: Option<AuthorizationView>, call_back_url: String)
     };
     view! {
         <form class="panel form" method="post" node_ref=form_ref on:submit=on_submit novalidate>
+            // The form's default button (Enter in a field): it saves, not `Show fields`.
+            <button type="submit" name=INTENT value="save" class="sr-only" tabindex="-1" aria-hidden="true">"Save"</button>
             <ListedFormError errors />
             <div class="field">
                 <label for="auth-name">"Name"</label>

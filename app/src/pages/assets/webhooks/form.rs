@@ -229,6 +229,10 @@ fn WebhookForm(options: WebhookFormOptions, existing: Option<WebhookView>) -> im
 
     view! {
         <form class="panel form" method="post" node_ref=form_ref on:submit=on_submit novalidate>
+            // The form's default button (Enter in a field), first in the form so that it is not
+            // `Show notifications` or `Run test call`: it saves. Out of sight and of the
+            // accessibility tree; the visible Save below does the same.
+            <button type="submit" name=INTENT value="save" class="sr-only" tabindex="-1" aria-hidden="true">"Save"</button>
             <ListedFormError errors />
             <div class="field">
                 <label for="wh-name">"Name"</label>
