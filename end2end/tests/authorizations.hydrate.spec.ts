@@ -3,6 +3,7 @@
 // against the e2e receiver, and Get Access Token works against oauth2-mock-server
 // (fixtures/oauth-server.mjs, HTTPS) for both grants, failures explained in plain words.
 import { expect, test, type Page } from "@playwright/test";
+import { FILL_BY_TYPE } from "../fixtures/authorization-types";
 import { hydrated, signIn } from "../fixtures/session";
 
 const OAUTH = `https://localhost:${process.env.E2E_OAUTH_PORT ?? 3139}`;
@@ -86,23 +87,7 @@ test("errors show next to their field and nothing typed is lost", async ({ page 
 
 test("every type saves and shows in the tab; a Basic profile passes a webhook's test call", async ({ page }) => {
   const stamp = Date.now();
-  const fill: Record<string, (p: Page) => Promise<void>> = {
-    "No Auth": async () => {},
-    "Basic Auth": async (p) => { await field(p, "Username").fill("ana"); await field(p, "Password").fill("pw"); },
-    "Digest Auth": async (p) => {
-      await field(p, "Username").fill("ana"); await field(p, "Password").fill("pw");
-      await field(p, "Algorithm").selectOption("SHA-256"); await field(p, "QOP").selectOption("auth-int");
-    },
-    "AWS Signature": async (p) => {
-      await field(p, "Access Key").fill("AKID"); await field(p, "Secret Key").fill("sk");
-      await field(p, "Region").fill("us-east-1"); await field(p, "Service Name").fill("execute-api");
-    },
-    "API Key": async (p) => {
-      await field(p, "Key").fill("X-Api-Key"); await field(p, "Key Value").fill("v");
-      await field(p, "Add to").selectOption("Query Params");
-    },
-  };
-  for (const [type, fillIn] of Object.entries(fill)) {
+  for (const [type, fillIn] of Object.entries(FILL_BY_TYPE)) {
     await openForm(page);
     await field(page, "Name").fill(`${type} ${stamp}`);
     await field(page, "Type").selectOption(type);

@@ -4,6 +4,7 @@
 // a refused save comes back with the error next to its field and everything typed kept but the
 // secrets, which are never sent back. `Run test call` shows where a call broke either way.
 import { expect, test, type Page } from "@playwright/test";
+import { FILL_BY_TYPE } from "../fixtures/authorization-types";
 import { hydrated, jsEnabled, signIn } from "../fixtures/session";
 
 const RECEIVER = `https://localhost:${process.env.E2E_RECEIVER_PORT ?? 3138}`;
@@ -160,20 +161,7 @@ test("Run test call shows the step that broke for a DNS, a connection, a TLS and
 test("every authorization type is saved from the form, and a refusal keeps what was typed", async ({ page }) => {
   const stamp = Date.now();
   const fill: Record<string, (p: Page) => Promise<void>> = {
-    "No Auth": async () => {},
-    "Basic Auth": async (p) => { await field(p, "Username").fill("ana"); await field(p, "Password").fill("pw"); },
-    "Digest Auth": async (p) => {
-      await field(p, "Username").fill("ana"); await field(p, "Password").fill("pw");
-      await field(p, "Algorithm").selectOption("SHA-256"); await field(p, "QOP").selectOption("auth-int");
-    },
-    "AWS Signature": async (p) => {
-      await field(p, "Access Key").fill("AKID"); await field(p, "Secret Key").fill("sk");
-      await field(p, "Region").fill("us-east-1"); await field(p, "Service Name").fill("execute-api");
-    },
-    "API Key": async (p) => {
-      await field(p, "Key").fill("X-Api-Key"); await field(p, "Key Value").fill("v");
-      await field(p, "Add to").selectOption("Query Params");
-    },
+    ...FILL_BY_TYPE,
     "OAuth 2.0": async (p) => {
       await choose(p, "Grant Type", "Authorization Code");
       await field(p, "Consumer ID").fill("console");

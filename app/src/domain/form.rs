@@ -103,18 +103,20 @@ impl PostedForm {
     }
 }
 
+/// A form from literal pairs, for the tests of every form's reader.
+#[cfg(test)]
+pub(crate) fn form(pairs: &[(&str, &str)]) -> FormFields {
+    FormFields::new(
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
 
     #[test]
     fn the_first_value_of_a_name_is_its_value_and_a_missing_one_is_empty() {

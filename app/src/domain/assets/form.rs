@@ -50,15 +50,7 @@ impl EsmeBindInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
+    use crate::domain::form::form;
 
     #[test]
     fn each_ticked_capability_is_one_field_of_the_same_name() {

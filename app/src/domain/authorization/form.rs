@@ -85,15 +85,7 @@ pub fn header_rows(f: &FormFields) -> Headers {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
+    use crate::domain::form::form;
 
     #[test]
     fn fields_are_named_as_in_the_api_and_empty_ones_are_absent() {

@@ -95,15 +95,7 @@ impl WebhookInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> FormFields {
-        FormFields::new(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
+    use crate::domain::form::form;
 
     #[test]
     fn a_filled_form_becomes_the_input_the_api_takes() {
