@@ -203,8 +203,9 @@ impl Dispatcher {
     /// delivery exists.
     pub async fn attempt_now(&self, delivery_id: i64) -> Result<bool, DispatchError> {
         // A live attempt ends within its request timeouts; one still running after a few lease
-        // lengths (renewed all along) is waited for no longer.
-        let give_up = now_millis() + 3 * self.inner.config.lease_duration().as_millis() as Millis;
+        // lengths (renewed all along) is waited for no longer. Timed on the monotonic clock:
+        // a step of the wall clock must not cut the wait short.
+        let give_up = tokio::time::Instant::now() + 3 * self.inner.config.lease_duration();
         loop {
             let now = now_millis();
             let what = ClaimWhat::Delivery {
@@ -219,7 +220,7 @@ impl Dispatcher {
                     metrics::count(&results);
                     return Ok(true);
                 }
-                ResendClaim::Busy { until } if now < give_up => {
+                ResendClaim::Busy { until } if tokio::time::Instant::now() < give_up => {
                     let wait = (until - now).clamp(10, 100) as u64;
                     tokio::time::sleep(Duration::from_millis(wait)).await;
                 }

@@ -28,6 +28,41 @@ pub struct TestApp {
     pub client: reqwest::Client,
     _pg: Option<PgTestDatabase>,
     _dir: tempfile::TempDir,
+    _watchdog: Watchdog,
+}
+
+/// Ends the whole test run, naming the test, if an app is still alive after [`Watchdog::LIMIT`]:
+/// a test that hangs (the app on the test's own thread blocked, where no request timeout can
+/// fire) then fails the suite at once instead of holding CI until its own limit.
+struct Watchdog(Option<std::sync::mpsc::Sender<()>>);
+
+impl Watchdog {
+    /// The slowest test takes well under a minute; ten is a hang.
+    const LIMIT: std::time::Duration = std::time::Duration::from_secs(600);
+
+    fn start() -> Watchdog {
+        let test = std::thread::current().name().unwrap_or("a test").to_owned();
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(Self::LIMIT)
+            {
+                eprintln!(
+                    "{test} still runs its app after {} s: it hangs; ending the test run",
+                    Self::LIMIT.as_secs()
+                );
+                std::process::exit(101);
+            }
+        });
+        Watchdog(Some(done))
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        if let Some(done) = self.0.take() {
+            let _ = done.send(());
+        }
+    }
 }
 
 /// Starts the app with an administrator already created.
@@ -85,9 +120,12 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
     let jobs = app.jobs();
     let smpp_addr = app.smpp_addr();
     tokio::spawn(app.run_until_stopped());
+    // A request the app never answers fails its test within a minute, naming the request,
+    // instead of holding the whole suite (and CI) until its own limit.
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap();
     TestApp {
@@ -100,6 +138,7 @@ async fn spawn(flags: &[&str], run_dispatcher: bool) -> TestApp {
         client,
         _pg: pg,
         _dir: dir,
+        _watchdog: Watchdog::start(),
     }
 }
 
