@@ -4,7 +4,12 @@
 // /assets/integrations/outbound-webhooks/new and times, from navigation start:
 //   - first paint of the server-rendered form (the form can already be posted without JavaScript),
 //   - hydration done (#root[data-hydrated="true"]: every control reacts).
-// Prints each run and the medians. Usage: node bench/tti.mjs BASE_URL [RUNS]
+// Prints each run and the medians, then the WASM the first page fetched (the main module and
+// the chunks of its lazy route, wasm splitting): each file raw, gzip -9 and brotli (quality 11),
+// computed from target/site/pkg, and their sum. Usage: node bench/tti.mjs BASE_URL [RUNS]
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
 
 const [base = "http://127.0.0.1:3137", runsArg = "5"] = process.argv.slice(2);
@@ -38,6 +43,11 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 };
+const wasmFetched = new Set();
+page.on("request", (req) => {
+  const path = new URL(req.url()).pathname;
+  if (path.endsWith(".wasm")) wasmFetched.add(basename(path));
+});
 const paints = [];
 const interactive = [];
 for (let i = 0; i < runs; i++) {
@@ -56,3 +66,17 @@ console.log(
   `median of ${runs} (1.6 Mbps, 150 ms RTT): form shown ${median(paints)} ms, interactive ${median(interactive)} ms`,
 );
 await browser.close();
+
+const pkg = join(import.meta.dirname, "..", "..", "target", "site", "pkg");
+const sum = { raw: 0, gzip: 0, br: 0 };
+console.log("WASM the first page fetched (bytes):");
+for (const name of [...wasmFetched].sort()) {
+  const raw = readFileSync(join(pkg, name));
+  const gzip = gzipSync(raw, { level: 9 }).length;
+  const br = brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  sum.raw += raw.length;
+  sum.gzip += gzip;
+  sum.br += br;
+  console.log(`  ${name}: raw ${raw.length}, gzip -9 ${gzip}, brotli ${br}`);
+}
+console.log(`  total: raw ${sum.raw}, gzip -9 ${sum.gzip}, brotli ${sum.br}`);
